@@ -1,0 +1,48 @@
+package io.rdstagflow.core;
+
+import java.util.Collection;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The engine's port to RDS: describe one instance, write and remove its tags, and say what kind of
+ * failure an exception is. The AWS module implements it over the SDK's {@code RdsClient}; tests use
+ * an in-memory one.
+ *
+ * <p>Implementations must be thread-safe: one engine may poll many instances at once. They must
+ * not cache: every {@link #describe} is one fresh call, because the engine's state lives in the
+ * tags it returns.
+ */
+public interface RdsGateway {
+
+  /**
+   * Describes one instance with its tags, in one call.
+   *
+   * @return the instance, or empty if RDS says it does not exist
+   * @throws RuntimeException any failure of the call; the engine passes it to {@link #classify}
+   */
+  Optional<RdsInstance> describe(String instanceId);
+
+  /**
+   * Adds tags to the instance, overwriting the values of keys it already has; one call.
+   *
+   * @throws RuntimeException any failure of the call; the engine passes it to {@link #classify}
+   */
+  void addTags(RdsInstance instance, Map<String, String> tags);
+
+  /**
+   * Removes the tags with these keys from the instance; one call. Keys it does not have are
+   * ignored.
+   *
+   * @throws RuntimeException any failure of the call; the engine passes it to {@link #classify}
+   */
+  void removeTags(RdsInstance instance, Collection<String> keys);
+
+  /**
+   * Says what kind of failure an exception is: one thrown by this gateway, or one that a step's own
+   * RDS calls threw. The engine never reads an exception's message: a failure reason comes from
+   * {@link ErrorClassification#code()} alone, so no secret a message may echo reaches a tag or a
+   * log line.
+   */
+  ErrorClassification classify(Throwable error);
+}
