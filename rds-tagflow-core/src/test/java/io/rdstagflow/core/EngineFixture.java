@@ -1,0 +1,94 @@
+package io.rdstagflow.core;
+
+import io.rdstagflow.core.testing.InMemoryRdsGateway;
+import io.rdstagflow.core.testing.MutableClock;
+import io.rdstagflow.core.testing.ScriptedStep;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The ready-restore flow of poll-scenarios.md on the in-memory gateway: {@code settings} (starts an
+ * asynchronous modify), {@code reboot} (starts a reboot only when a parameter group is
+ * {@code pending-reboot}), {@code users} (synchronous). Settle time 30 s, no clock skew, so the
+ * scenarios read as the table does.
+ */
+final class EngineFixture {
+
+  static final String ID = "db-1";
+  static final String FLOW = "restore-from-snapshot";
+  static final Duration SETTLE = Duration.ofSeconds(30);
+
+  final MutableClock clock = new MutableClock();
+  final InMemoryRdsGateway rds = new InMemoryRdsGateway();
+  final ScriptedStep settings = ScriptedStep.started("settings");
+  final AtomicInteger reboots = new AtomicInteger();
+  final Step reboot = new Step() {
+    @Override
+    public String name() {
+      return "reboot";
+    }
+
+    @Override
+    public StepResult run(StepContext context) {
+      if (!context.instance().isPendingReboot()) {
+        return StepResult.done();
+      }
+      reboots.incrementAndGet();
+      return StepResult.started();
+    }
+  };
+  final ScriptedStep users = ScriptedStep.done("users");
+  final Flow flow = Flow.builder(FLOW).step(settings).step(reboot).step(users).build();
+  final RecordingListener events = new RecordingListener();
+
+  TagStateMachine engine() {
+    return engine(ClaimPolicy.none(), "owner-a");
+  }
+
+  TagStateMachine engine(ClaimPolicy claim, String owner) {
+    return TagStateMachine.builder(rds).flow(flow).clock(clock).settleTime(SETTLE).clockSkew(Duration.ZERO)
+        .claimPolicy(claim).ownerId(owner).listener(events).build();
+  }
+
+  /** Creates the instance as a restore request carrying the flow's tags would: status creating. */
+  OperationToken restore() {
+    FlowStart start = engine().startTags(ID, FLOW, Map.of("snapshot", "snap-1"));
+    Map<String, String> tags = new LinkedHashMap<>(Map.of("team", "payments"));
+    tags.putAll(start.tags());
+    rds.put(RdsInstance.builder(ID).status("creating").tags(tags).build());
+    return start.token();
+  }
+
+  void status(String status) {
+    rds.setStatus(ID, status);
+  }
+
+  void pendingReboot() {
+    rds.setParameterGroups(ID, List.of(new RdsInstance.ParameterGroup("pg-custom", RdsInstance.PENDING_REBOOT)));
+  }
+
+  void inSync() {
+    rds.setParameterGroups(ID, List.of(new RdsInstance.ParameterGroup("pg-custom", "in-sync")));
+  }
+
+  String tag(String key) {
+    return rds.tags(ID).get("tagflow:" + key);
+  }
+
+  Map<String, String> flowTags() {
+    Map<String, String> mine = new LinkedHashMap<>();
+    rds.tags(ID).forEach((k, v) -> {
+      if (k.startsWith("tagflow:")) {
+        mine.put(k, v);
+      }
+    });
+    return mine;
+  }
+
+  void advance(Duration d) {
+    clock.advance(d);
+  }
+}
