@@ -4,7 +4,6 @@ import io.rdstagflow.core.Flow;
 import io.rdstagflow.core.PendingOperation;
 import io.rdstagflow.core.StepState;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -67,11 +66,6 @@ public final class TagCodec {
   /** The key of the lease tag. */
   public String leaseKey() {
     return leaseKey;
-  }
-
-  /** {@code true} if the key is one of the engine's. */
-  public boolean isFlowKey(String key) {
-    return key.startsWith(prefix);
   }
 
   /** The engine's tags among these, in their order. */
@@ -297,10 +291,13 @@ public final class TagCodec {
     return "tag " + key + " = '" + shown + "'";
   }
 
-  /** Calls back for each {@code field=value} word; a {@code reason} runs to the end. */
+  /**
+   * Calls back for each {@code field=value} word of a value, by position, so a waiting poll does
+   * not cut the value into strings; a {@code reason} runs to the end.
+   */
   private interface FieldSink {
     /** @return an error, or {@code null} */
-    String field(String name, String value);
+    String field(String text, int name, int eq, int end);
   }
 
   private static String parseWords(String text, FieldSink sink) {
@@ -316,25 +313,34 @@ public final class TagCodec {
         int end = space < 0 ? n : space;
         return "'" + text.substring(i, end) + "' is not a field=value word";
       }
-      String name = text.substring(i, eq);
-      String value;
-      if (name.equals("reason")) {
-        value = text.substring(eq + 1);
-        i = n;
-      } else {
-        int end = space < 0 ? n : space;
-        value = text.substring(eq + 1, end);
-        i = end + 1;
-        if (end < n && i >= n) {
-          return "the value ends in a space";
-        }
-      }
-      String error = sink.field(name, value);
+      int end = is(text, i, eq, "reason") || space < 0 ? n : space;
+      String error = sink.field(text, i, eq, end);
       if (error != null) {
         return error;
       }
+      i = end + 1;
+      if (end < n && i >= n) {
+        return "the value ends in a space";
+      }
     }
     return null;
+  }
+
+  /** {@code true} if {@code text[from, to)} is {@code word}. */
+  private static boolean is(String text, int from, int to, String word) {
+    return to - from == word.length() && text.startsWith(word, from);
+  }
+
+  private static String unknown(String text, int name, int eq) {
+    return "unknown field '" + text.substring(name, eq) + "'";
+  }
+
+  private static String badTime(String text, int name, int end) {
+    return text.substring(name, end) + " is not a UTC time like 2026-11-24T10:15:00Z";
+  }
+
+  private static String badNumber(String text, int name, int end, String what) {
+    return text.substring(name, end) + " is not " + what;
   }
 
   private static final class FlowFields implements FieldSink {
@@ -342,34 +348,36 @@ public final class TagCodec {
     int version = -1;
     Instant since;
     Instant restarted;
-    String state;
+    boolean failed;
+    boolean hasState;
     String reason;
 
     @Override
-    public String field(String field, String value) {
-      switch (field) {
-        case "name":
-          name = value;
-          return null;
-        case "v":
-          version = positiveInt(value);
-          return version < 1 ? "v=" + value + " is not a format version" : null;
-        case "since":
-          since = Timestamps.parse(value);
-          return since == null ? badTime(field, value) : null;
-        case "restarted":
-          restarted = Timestamps.parse(value);
-          return restarted == null ? badTime(field, value) : null;
-        case "state":
-          state = value;
-          return value.equals("running") || value.equals("failed")
-              ? null : "state=" + value + " is neither running nor failed";
-        case "reason":
-          reason = value;
-          return null;
-        default:
-          return "unknown field '" + field + "'";
+    public String field(String t, int name, int eq, int end) {
+      int v = eq + 1;
+      if (is(t, name, eq, "name")) {
+        this.name = t.substring(v, end);
+      } else if (is(t, name, eq, "v")) {
+        version = positiveInt(t, v, end);
+        return version < 1 ? badNumber(t, name, end, "a format version") : null;
+      } else if (is(t, name, eq, "since")) {
+        since = Timestamps.parse(t, v, end);
+        return since == null ? badTime(t, name, end) : null;
+      } else if (is(t, name, eq, "restarted")) {
+        restarted = Timestamps.parse(t, v, end);
+        return restarted == null ? badTime(t, name, end) : null;
+      } else if (is(t, name, eq, "state")) {
+        hasState = true;
+        failed = is(t, v, end, "failed");
+        if (!failed && !is(t, v, end, "running")) {
+          return t.substring(name, end) + " is neither running nor failed";
+        }
+      } else if (is(t, name, eq, "reason")) {
+        reason = t.substring(v, end);
+      } else {
+        return unknown(t, name, eq);
       }
+      return null;
     }
   }
 
@@ -378,17 +386,19 @@ public final class TagCodec {
     if (error != null) {
       return error;
     }
-    if (f.name == null || f.version < 0 || f.since == null || f.state == null) {
+    if (f.name == null || f.version < 0 || f.since == null || !f.hasState) {
       return "it needs the fields name, v, since and state";
     }
-    if (f.state.equals("failed") && f.reason == null) {
+    if (f.failed && f.reason == null) {
       f.reason = "failed";
     }
-    if (f.state.equals("running")) {
+    if (!f.failed) {
       f.reason = null;
     }
     return null;
   }
+
+  private static final StepState.Status[] STATUSES = StepState.Status.values();
 
   private static final class StepFields implements FieldSink {
     int seq = -1;
@@ -400,37 +410,36 @@ public final class TagCodec {
     String reason;
 
     @Override
-    public String field(String field, String value) {
-      switch (field) {
-        case "seq":
-          seq = positiveInt(value);
-          return seq < 1 ? "seq=" + value + " is not a step number" : null;
-        case "state":
-          for (StepState.Status s : StepState.Status.values()) {
-            if (s.tagValue().equals(value)) {
-              status = s;
-              return null;
-            }
+    public String field(String t, int name, int eq, int end) {
+      int v = eq + 1;
+      if (is(t, name, eq, "seq")) {
+        seq = positiveInt(t, v, end);
+        return seq < 1 ? badNumber(t, name, end, "a step number") : null;
+      } else if (is(t, name, eq, "state")) {
+        for (StepState.Status s : STATUSES) {
+          if (is(t, v, end, s.tagValue())) {
+            status = s;
+            return null;
           }
-          return "state=" + value + " is not one of pending, running, started, done, failed";
-        case "since":
-          since = Timestamps.parse(value);
-          return since == null ? badTime(field, value) : null;
-        case "started":
-          started = Timestamps.parse(value);
-          return started == null ? badTime(field, value) : null;
-        case "tries":
-          tries = positiveInt(value);
-          return tries < 0 ? "tries=" + value + " is not a count" : null;
-        case "due":
-          due = Timestamps.parse(value);
-          return due == null ? badTime(field, value) : null;
-        case "reason":
-          reason = value;
-          return null;
-        default:
-          return "unknown field '" + field + "'";
+        }
+        return t.substring(name, end) + " is not one of pending, running, started, done, failed";
+      } else if (is(t, name, eq, "since")) {
+        since = Timestamps.parse(t, v, end);
+        return since == null ? badTime(t, name, end) : null;
+      } else if (is(t, name, eq, "started")) {
+        started = Timestamps.parse(t, v, end);
+        return started == null ? badTime(t, name, end) : null;
+      } else if (is(t, name, eq, "tries")) {
+        tries = positiveInt(t, v, end);
+        return tries < 0 ? badNumber(t, name, end, "a count") : null;
+      } else if (is(t, name, eq, "due")) {
+        due = Timestamps.parse(t, v, end);
+        return due == null ? badTime(t, name, end) : null;
+      } else if (is(t, name, eq, "reason")) {
+        reason = t.substring(v, end);
+        return null;
       }
+      return unknown(t, name, eq);
     }
 
     StepState toState(String name) {
@@ -459,17 +468,15 @@ public final class TagCodec {
     Instant until;
 
     @Override
-    public String field(String field, String value) {
-      switch (field) {
-        case "owner":
-          owner = value;
-          return null;
-        case "until":
-          until = Timestamps.parse(value);
-          return until == null ? badTime(field, value) : null;
-        default:
-          return "unknown field '" + field + "'";
+    public String field(String t, int name, int eq, int end) {
+      if (is(t, name, eq, "owner")) {
+        owner = t.substring(eq + 1, end);
+        return null;
+      } else if (is(t, name, eq, "until")) {
+        until = Timestamps.parse(t, eq + 1, end);
+        return until == null ? badTime(t, name, end) : null;
       }
+      return unknown(t, name, eq);
     }
   }
 
@@ -481,41 +488,19 @@ public final class TagCodec {
     return l.owner == null || l.until == null ? "it needs the fields owner and until" : null;
   }
 
-  private static String badTime(String field, String value) {
-    return field + "=" + value + " is not a UTC time like 2026-11-24T10:15:00Z";
-  }
-
-  private static int positiveInt(String value) {
-    if (value.isEmpty() || value.length() > 9) {
+  /** The non-negative number in {@code t[from, to)}, or -1. */
+  private static int positiveInt(String t, int from, int to) {
+    if (to <= from || to - from > 9) {
       return -1;
     }
     int n = 0;
-    for (int i = 0; i < value.length(); i++) {
-      char c = value.charAt(i);
+    for (int i = from; i < to; i++) {
+      char c = t.charAt(i);
       if (c < '0' || c > '9') {
         return -1;
       }
       n = n * 10 + (c - '0');
     }
     return n;
-  }
-
-  /** For tests and tools: the words of a value as a map, reason last. */
-  static Map<String, String> words(String value) {
-    Map<String, String> out = new LinkedHashMap<>();
-    parseWords(value, (n, v) -> {
-      out.put(n, v);
-      return null;
-    });
-    return out;
-  }
-
-  /** The step tags' keys of a flow, in order. */
-  public List<String> stepKeys(Flow flow) {
-    List<String> keys = new ArrayList<>();
-    for (var s : flow.steps()) {
-      keys.add(stepKey(s.name()));
-    }
-    return keys;
   }
 }

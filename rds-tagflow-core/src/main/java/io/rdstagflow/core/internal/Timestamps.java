@@ -23,16 +23,22 @@ public final class Timestamps {
    * @return the instant, or {@code null} if the text is not exactly {@code yyyy-MM-ddTHH:mm:ssZ}
    */
   public static Instant parse(String s) {
-    if (s.length() != 20 || s.charAt(4) != '-' || s.charAt(7) != '-' || s.charAt(10) != 'T'
-        || s.charAt(13) != ':' || s.charAt(16) != ':' || s.charAt(19) != 'Z') {
+    return parse(s, 0, s.length());
+  }
+
+  /** As {@link #parse(String)}, for the characters {@code s[from, to)}. */
+  public static Instant parse(String s, int from, int to) {
+    int o = from;
+    if (to - from != 20 || s.charAt(o + 4) != '-' || s.charAt(o + 7) != '-' || s.charAt(o + 10) != 'T'
+        || s.charAt(o + 13) != ':' || s.charAt(o + 16) != ':' || s.charAt(o + 19) != 'Z') {
       return null;
     }
-    int year = digits(s, 0, 4);
-    int month = digits(s, 5, 2);
-    int day = digits(s, 8, 2);
-    int hour = digits(s, 11, 2);
-    int minute = digits(s, 14, 2);
-    int second = digits(s, 17, 2);
+    int year = digits(s, o, 4);
+    int month = digits(s, o + 5, 2);
+    int day = digits(s, o + 8, 2);
+    int hour = digits(s, o + 11, 2);
+    int minute = digits(s, o + 14, 2);
+    int second = digits(s, o + 17, 2);
     if (year < 0 || month < 1 || month > 12 || day < 1 || day > daysIn(year, month)
         || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) {
       return null;
