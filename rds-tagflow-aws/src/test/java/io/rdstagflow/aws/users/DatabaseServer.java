@@ -86,6 +86,29 @@ abstract class DatabaseServer implements AutoCloseable {
   /** Stops the server; called once. */
   abstract void stop();
 
+  // The harness quotes on its own, not with the SqlText under test, so a quoting bug in the step
+  // cannot also bend the setup that is meant to catch it.
+
+  /** A PostgreSQL quoted identifier, for the harness's own statements. */
+  static String pgIdent(String name) {
+    return '"' + name.replace("\"", "\"\"") + '"';
+  }
+
+  /** A PostgreSQL standard string literal (standard_conforming_strings is on by default). */
+  static String pgString(String value) {
+    return "'" + value.replace("'", "''") + "'";
+  }
+
+  /** A MySQL string literal under the default sql_mode (backslash escapes on). */
+  static String myString(String value) {
+    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'";
+  }
+
+  /** A MySQL account for the harness's own statements. */
+  static String myAccount(String user, String host) {
+    return myString(user) + "@" + myString(host);
+  }
+
   /** Runs statements as the administrator. */
   final void adminExecute(String... statements) throws SQLException {
     try (Connection c = admin(); Statement s = c.createStatement()) {

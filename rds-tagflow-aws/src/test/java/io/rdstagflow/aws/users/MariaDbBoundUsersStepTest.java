@@ -42,8 +42,8 @@ class MariaDbBoundUsersStepTest extends BoundUsersStepContract {
   @Test
   void everyHostOfABoundUserGetsTheNewPassword() throws SQLException {
     String app = user("app");
-    server.adminExecute("CREATE USER " + SqlText.mysqlAccount(app, "127.0.0.1", true) + " IDENTIFIED BY "
-        + SqlText.mysqlLiteral(oldPassword(app), true));
+    server.adminExecute("CREATE USER " + DatabaseServer.myAccount(app, "127.0.0.1") + " IDENTIFIED BY "
+        + DatabaseServer.myString(oldPassword(app)));
 
     assertThat(run(step(app).build())).isEqualTo(StepResult.done());
 
@@ -57,8 +57,8 @@ class MariaDbBoundUsersStepTest extends BoundUsersStepContract {
     // The master logs in through its more specific 127.0.0.1 account, so CURRENT_USER() says
     // master@127.0.0.1; its '%' account is the master too and must be spared as well.
     String password = masterPasswords.password(instanceId, master);
-    String specific = SqlText.mysqlAccount(master, "127.0.0.1", true);
-    server.adminExecute("CREATE USER " + specific + " IDENTIFIED BY " + SqlText.mysqlLiteral(password, true),
+    String specific = DatabaseServer.myAccount(master, "127.0.0.1");
+    server.adminExecute("CREATE USER " + specific + " IDENTIFIED BY " + DatabaseServer.myString(password),
         "GRANT ALL PRIVILEGES ON *.* TO " + specific + " WITH GRANT OPTION");
     String other = user("other");
 

@@ -162,8 +162,8 @@ final class MariaDbServer extends DatabaseServer {
   @Override
   void createMaster(String user, String password) throws SQLException {
     // RDS's master holds broad privileges with GRANT OPTION, CREATE USER among them, but not SUPER.
-    String account = SqlText.mysqlAccount(user, "%", true);
-    adminExecute("CREATE USER " + account + " IDENTIFIED BY " + SqlText.mysqlLiteral(password, true),
+    String account = myAccount(user, "%");
+    adminExecute("CREATE USER " + account + " IDENTIFIED BY " + myString(password),
         "GRANT SELECT, INSERT, UPDATE, DELETE, CREATE, DROP, RELOAD, PROCESS, REFERENCES, INDEX, ALTER,"
             + " SHOW DATABASES, CREATE TEMPORARY TABLES, LOCK TABLES, EXECUTE, CREATE VIEW, SHOW VIEW,"
             + " CREATE ROUTINE, ALTER ROUTINE, CREATE USER, EVENT, TRIGGER ON *.* TO " + account + " WITH GRANT OPTION");
@@ -171,8 +171,8 @@ final class MariaDbServer extends DatabaseServer {
 
   @Override
   void createLoginUser(String user, String password, String master) throws SQLException {
-    adminExecute("CREATE USER " + SqlText.mysqlAccount(user, "%", true) + " IDENTIFIED BY "
-        + SqlText.mysqlLiteral(password, true));
+    adminExecute("CREATE USER " + myAccount(user, "%") + " IDENTIFIED BY "
+        + myString(password));
   }
 
   @Override
@@ -187,7 +187,7 @@ final class MariaDbServer extends DatabaseServer {
       }
     }
     for (String host : hosts) {
-      adminExecute("DROP USER " + SqlText.mysqlAccount(user, host, true));
+      adminExecute("DROP USER " + myAccount(user, host));
     }
   }
 

@@ -143,25 +143,25 @@ final class PostgresServer extends DatabaseServer {
   @Override
   void createMaster(String user, String password) throws SQLException {
     // As on RDS: the master manages roles but is no superuser.
-    adminExecute("CREATE ROLE " + SqlText.postgresIdentifier(user) + " LOGIN CREATEROLE PASSWORD "
-        + SqlText.postgresLiteral(password));
+    adminExecute("CREATE ROLE " + pgIdent(user) + " LOGIN CREATEROLE PASSWORD "
+        + pgString(password));
   }
 
   @Override
   void createLoginUser(String user, String password, String master) throws SQLException {
-    String role = SqlText.postgresIdentifier(user);
-    adminExecute("CREATE ROLE " + role + " LOGIN PASSWORD " + SqlText.postgresLiteral(password));
+    String role = pgIdent(user);
+    adminExecute("CREATE ROLE " + role + " LOGIN PASSWORD " + pgString(password));
     if (versionNum >= 160000) {
       // From PostgreSQL 16 a CREATEROLE role may alter only roles it holds ADMIN OPTION on; RDS's
       // master has that for the users it created (the bound users were created through it).
-      adminExecute("GRANT " + role + " TO " + SqlText.postgresIdentifier(master)
+      adminExecute("GRANT " + role + " TO " + pgIdent(master)
           + " WITH ADMIN OPTION, INHERIT FALSE, SET FALSE");
     }
   }
 
   @Override
   void dropUser(String user) throws SQLException {
-    adminExecute("DROP ROLE IF EXISTS " + SqlText.postgresIdentifier(user));
+    adminExecute("DROP ROLE IF EXISTS " + pgIdent(user));
   }
 
   @Override
