@@ -11,6 +11,7 @@ import io.rdstagflow.aws.PasswordSource;
 import io.rdstagflow.core.RdsInstance;
 import io.rdstagflow.core.StepContext;
 import io.rdstagflow.core.StepResult;
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -22,9 +23,12 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * What the JDBC bound-users step must do on every engine it serves, proved on a real server by
@@ -274,6 +278,28 @@ abstract class BoundUsersStepContract {
     assertThat(result).isInstanceOf(StepResult.Retry.class);
     assertThat(((StepResult.Retry) result).reason()).startsWith("master user login refused: SQLState 28");
     assertThat(login(app, oldPassword(app))).isEqualTo(OK);
+  }
+
+  /** Whether this connection is encrypted, asked of the server. */
+  abstract boolean encrypted(Connection connection) throws SQLException;
+
+  @ParameterizedTest
+  @CsvSource({"REQUIRED, true", "DISABLED, false"})
+  void theConnectionUsesTlsExactlyWhenAsked(TlsMode tls, boolean expected) throws SQLException {
+    Assumptions.assumeTrue(server().offersTls(), "openssl is not installed, so the test server offers no TLS");
+    String app = user("app");
+    List<Boolean> seen = new ArrayList<>();
+    ConnectionFactory defaults = DriverManagerConnectionFactory.create();
+    ConnectionFactory observing = target -> {
+      Connection c = defaults.open(target);
+      seen.add(encrypted(c));
+      return c;
+    };
+
+    assertThat(run(step(app).tls(tls).connectionFactory(observing).build())).isEqualTo(StepResult.done());
+
+    assertThat(seen).containsExactly(expected);
+    assertThat(login(app, newPassword(app))).isEqualTo(OK);
   }
 
   @Test

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.GroupPrincipal;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.UserPrincipalLookupService;
 import java.sql.Connection;
@@ -166,6 +167,24 @@ abstract class DatabaseServer implements AutoCloseable {
         .findFirst();
   }
 
+  /**
+   * Makes a self-signed certificate and key (server.crt, server.key) in the directory with
+   * {@code openssl}, so the server can offer TLS; false if openssl is not installed.
+   */
+  static boolean selfSignedCertificate(Path dir) throws IOException {
+    Optional<Path> openssl = findExecutable("openssl");
+    if (openssl.isEmpty()) {
+      return false;
+    }
+    run(List.of(openssl.get().toString(), "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+        "-subj", "/CN=127.0.0.1", "-keyout", dir.resolve("server.key").toString(),
+        "-out", dir.resolve("server.crt").toString()), dir.resolve("openssl.log"), Duration.ofMinutes(1));
+    return true;
+  }
+
+  /** Whether the server offers TLS (it does when openssl could make it a certificate). */
+  abstract boolean offersTls();
+
   /** A port on the loopback interface that was free a moment ago. */
   static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
@@ -197,6 +216,11 @@ abstract class DatabaseServer implements AutoCloseable {
         view.setOwner(owner);
         view.setGroup(group);
       }
+    }
+    Path key = path.resolve("server.key");
+    if (Files.exists(key)) {
+      // Both servers refuse a private key that others can read.
+      Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
     }
   }
 

@@ -5,7 +5,10 @@ import static io.rdstagflow.aws.users.DatabaseServer.Login.WRONG_PASSWORD;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.rdstagflow.core.StepResult;
+import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,6 +35,14 @@ class MariaDbBoundUsersStepTest extends BoundUsersStepContract {
   @Override
   DatabaseServer server() {
     return server;
+  }
+
+  @Override
+  boolean encrypted(Connection connection) throws SQLException {
+    try (Statement s = connection.createStatement();
+        ResultSet r = s.executeQuery("SHOW SESSION STATUS LIKE 'Ssl_cipher'")) {
+      return r.next() && !r.getString(2).isEmpty();
+    }
   }
 
   @Override

@@ -33,6 +33,7 @@ final class MariaDbServer extends DatabaseServer {
   private final Path installDb;
   private final int port;
   private Process process;
+  private boolean tls;
 
   private MariaDbServer(Path mariadbd, Path installDb) throws IOException {
     super("tagflow-mdb");
@@ -69,6 +70,7 @@ final class MariaDbServer extends DatabaseServer {
     Path init = dir.resolve("init.sql");
     Files.writeString(init, "CREATE OR REPLACE USER 'root'@'127.0.0.1' IDENTIFIED BY '" + ADMIN_PASSWORD + "';\n"
         + "GRANT ALL PRIVILEGES ON *.* TO 'root'@'127.0.0.1' WITH GRANT OPTION;\n");
+    tls = selfSignedCertificate(dir);
     chownRecursively(dir, "mysql");
     List<String> install = new ArrayList<>(List.of(installDb.toString(), "--no-defaults"));
     if (RUNNING_AS_ROOT) {
@@ -84,6 +86,9 @@ final class MariaDbServer extends DatabaseServer {
     command.addAll(List.of("--datadir=" + data, "--socket=" + dir.resolve("sock"), "--pid-file=" + dir.resolve("pid"),
         "--port=" + port, "--bind-address=127.0.0.1", "--skip-networking=0", "--skip-name-resolve",
         "--init-file=" + init, "--skip-log-bin", "--innodb-buffer-pool-size=16M", "--log-error=" + log));
+    if (tls) {
+      command.addAll(List.of("--ssl-cert=" + dir.resolve("server.crt"), "--ssl-key=" + dir.resolve("server.key")));
+    }
     process = new ProcessBuilder(command).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
     awaitReady(log, Duration.ofSeconds(60));
@@ -125,6 +130,11 @@ final class MariaDbServer extends DatabaseServer {
       process.destroyForcibly();
       Thread.currentThread().interrupt();
     }
+  }
+
+  @Override
+  boolean offersTls() {
+    return tls;
   }
 
   @Override

@@ -4,7 +4,10 @@ import static io.rdstagflow.aws.users.DatabaseServer.Login.OK;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.rdstagflow.core.StepResult;
+import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -30,6 +33,14 @@ class PostgresBoundUsersStepTest extends BoundUsersStepContract {
   @Override
   DatabaseServer server() {
     return server;
+  }
+
+  @Override
+  boolean encrypted(Connection connection) throws SQLException {
+    try (Statement s = connection.createStatement();
+        ResultSet r = s.executeQuery("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()")) {
+      return r.next() && r.getBoolean(1);
+    }
   }
 
   @Override

@@ -31,6 +31,7 @@ final class PostgresServer extends DatabaseServer {
   private final Path data;
   private final int port;
   private int versionNum;
+  private boolean tls;
 
   private PostgresServer(Path bin) throws IOException {
     super("tagflow-pg");
@@ -83,12 +84,14 @@ final class PostgresServer extends DatabaseServer {
     Files.writeString(pwfile, ADMIN_PASSWORD + "\n");
     Path log = dir.resolve("server.log");
     Files.createFile(log);
+    tls = selfSignedCertificate(dir);
     chownRecursively(dir, "postgres");
     run(as("postgres", List.of(bin.resolve("initdb").toString(), "-D", data.toString(), "-U", ADMIN,
         "--pwfile=" + pwfile, "--auth-host=scram-sha-256", "--auth-local=trust", "-E", "UTF8", "--no-sync")),
         log, Duration.ofMinutes(2));
     String options = "-c listen_addresses=127.0.0.1 -c port=" + port + " -c unix_socket_directories=" + dir
-        + " -c fsync=off -c max_connections=30 -c password_encryption=scram-sha-256";
+        + " -c fsync=off -c max_connections=30 -c password_encryption=scram-sha-256"
+        + (tls ? " -c ssl=on -c ssl_cert_file=" + dir.resolve("server.crt") + " -c ssl_key_file=" + dir.resolve("server.key") : "");
     run(as("postgres", List.of(bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-l", log.toString(),
         "-w", "-t", "60", "-o", options, "start")), log, Duration.ofSeconds(90));
     try (Connection c = admin(); Statement s = c.createStatement();
@@ -106,6 +109,11 @@ final class PostgresServer extends DatabaseServer {
     } catch (IOException e) {
       throw new IllegalStateException("could not stop PostgreSQL in " + dir, e);
     }
+  }
+
+  @Override
+  boolean offersTls() {
+    return tls;
   }
 
   @Override
