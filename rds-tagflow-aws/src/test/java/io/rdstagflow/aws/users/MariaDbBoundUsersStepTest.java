@@ -1,0 +1,99 @@
+package io.rdstagflow.aws.users;
+
+import static io.rdstagflow.aws.users.DatabaseServer.Login.OK;
+import static io.rdstagflow.aws.users.DatabaseServer.Login.WRONG_PASSWORD;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.rdstagflow.core.StepResult;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The bound-users step on a real MariaDB server (the MySQL family's SQL). */
+class MariaDbBoundUsersStepTest extends BoundUsersStepContract {
+
+  private static MariaDbServer server;
+
+  @BeforeAll
+  static void startServer() throws Exception {
+    server = MariaDbServer.start();
+    System.out.println("bound-users tests run on " + server.version());
+  }
+
+  @AfterAll
+  static void stopServer() {
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  @Override
+  DatabaseServer server() {
+    return server;
+  }
+
+  @Override
+  boolean encrypted(Connection connection) throws SQLException {
+    try (Statement s = connection.createStatement();
+        ResultSet r = s.executeQuery("SHOW SESSION STATUS LIKE 'Ssl_cipher'")) {
+      return r.next() && !r.getString(2).isEmpty();
+    }
+  }
+
+  @Override
+  String hostileLabel() {
+    return "ev'@'%' ACCOUNT LOCK;\\'";
+  }
+
+  @Test
+  void everyHostOfABoundUserGetsTheNewPassword() throws SQLException {
+    String app = user("app");
+    server.adminExecute("CREATE USER " + DatabaseServer.myAccount(app, "127.0.0.1") + " IDENTIFIED BY "
+        + DatabaseServer.myString(oldPassword(app)));
+
+    assertThat(run(step(app).build())).isEqualTo(StepResult.done());
+
+    // From 127.0.0.1 the server picks the more specific account, so this proves the second one.
+    assertThat(login(app, oldPassword(app))).isEqualTo(WRONG_PASSWORD);
+    assertThat(login(app, newPassword(app))).isEqualTo(OK);
+  }
+
+  @Test
+  void theMasterIsSparedWhateverHostCurrentUserNames() throws SQLException {
+    // The master logs in through its more specific 127.0.0.1 account, so CURRENT_USER() says
+    // master@127.0.0.1; its '%' account is the master too and must be spared as well.
+    String password = masterPasswords.password(instanceId, master);
+    String specific = DatabaseServer.myAccount(master, "127.0.0.1");
+    server.adminExecute("CREATE USER " + specific + " IDENTIFIED BY " + DatabaseServer.myString(password),
+        "GRANT ALL PRIVILEGES ON *.* TO " + specific + " WITH GRANT OPTION");
+    String other = user("other");
+
+    assertThat(run(step().otherLoginUsers(OtherLoginUsers.LOCK).build())).isEqualTo(StepResult.done());
+
+    assertThat(server.isLocked(other, "%")).isTrue();
+    assertThat(server.isLocked(master, "%")).isFalse();
+    assertThat(server.isLocked(master, "127.0.0.1")).isFalse();
+    assertThat(login(master, password)).isEqualTo(OK);
+  }
+
+  @Test
+  void aPasswordIsSetExactlyUnderNoBackslashEscapes() throws SQLException {
+    String app = user("app");
+    String tricky = "back\\slash'quote\\\\" + n;
+    secrets.add(tricky);
+    server.adminExecute("SET GLOBAL sql_mode = CONCAT(@@GLOBAL.sql_mode, ',NO_BACKSLASH_ESCAPES')");
+    try {
+      StepResult result = run(BoundUsersStep.jdbc().boundUsers(BoundUsers.of(List.of(app)))
+          .masterPasswords(masterPasswords).userPasswords((id, user) -> tricky).tls(TlsMode.DISABLED).build());
+      assertThat(result).isEqualTo(StepResult.done());
+    } finally {
+      server.adminExecute("SET GLOBAL sql_mode = REPLACE(@@GLOBAL.sql_mode, 'NO_BACKSLASH_ESCAPES', '')");
+    }
+    assertThat(login(app, tricky)).isEqualTo(OK);
+  }
+}
