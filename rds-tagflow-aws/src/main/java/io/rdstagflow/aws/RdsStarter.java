@@ -1,0 +1,110 @@
+package io.rdstagflow.aws;
+
+import io.rdstagflow.core.FlowStart;
+import io.rdstagflow.core.OperationToken;
+import io.rdstagflow.core.TagStateMachine;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Consumer;
+import software.amazon.awssdk.services.rds.RdsClient;
+import software.amazon.awssdk.services.rds.model.CreateDbInstanceRequest;
+import software.amazon.awssdk.services.rds.model.DeleteDbInstanceRequest;
+import software.amazon.awssdk.services.rds.model.RestoreDbInstanceFromDbSnapshotRequest;
+import software.amazon.awssdk.services.rds.model.RestoreDbInstanceToPointInTimeRequest;
+import software.amazon.awssdk.services.rds.model.Tag;
+
+/**
+ * Starts the RDS operations a flow follows: a restore from a snapshot, a point-in-time restore or a
+ * create, each issued from the broker's own SDK request with the flow's tags merged into the
+ * request's {@code Tags}, so instance and flow state are born together in one call; and a deletion.
+ * Each returns the operation token the broker hands back as OSB's {@code operation}.
+ *
+ * <p><b>Tags on restore:</b> RDS copies the snapshot's tags to the restored instance only when the
+ * request carries no tags. A request from here always carries the flow's tags, so the snapshot's are
+ * not copied: put the tags the new instance should have in the request (they are kept, merged with
+ * the flow's). A request whose tags and the flow's exceed 50 is refused before any call.
+ *
+ * <p>The RDS call's own exceptions (for example {@code DbSnapshotNotFoundException}) reach the
+ * caller unchanged; nothing was written when one is thrown. Thread-safe.
+ */
+public final class RdsStarter {
+
+  private final RdsClient rds;
+  private final TagStateMachine engine;
+
+  /** A starter calling RDS through the broker's client, for flows registered with {@code engine}. */
+  public RdsStarter(RdsClient rds, TagStateMachine engine) {
+    this.rds = Objects.requireNonNull(rds, "rds");
+    this.engine = Objects.requireNonNull(engine, "engine");
+  }
+
+  /**
+   * Restores an instance from a snapshot with the flow's tags.
+   *
+   * @throws io.rdstagflow.core.TagflowException if the flow is unknown, a parameter is invalid or
+   *     the tags would not fit; no call was made
+   */
+  public OperationToken restoreFromSnapshot(String flowName, Map<String, String> parameters,
+      RestoreDbInstanceFromDbSnapshotRequest request) {
+    FlowStart start = engine.startTags(request.dbInstanceIdentifier(), flowName, parameters);
+    rds.restoreDBInstanceFromDBSnapshot(request.toBuilder().tags(merged(start, request.tags())).build());
+    return start.token();
+  }
+
+  /** As {@link #restoreFromSnapshot(String, Map, RestoreDbInstanceFromDbSnapshotRequest)}, shaping the request in place. */
+  public OperationToken restoreFromSnapshot(String flowName, Map<String, String> parameters,
+      Consumer<RestoreDbInstanceFromDbSnapshotRequest.Builder> request) {
+    return restoreFromSnapshot(flowName, parameters, RestoreDbInstanceFromDbSnapshotRequest.builder().applyMutation(request).build());
+  }
+
+  /** Restores an instance to a point in time with the flow's tags; see {@link #restoreFromSnapshot}. */
+  public OperationToken restoreToPointInTime(String flowName, Map<String, String> parameters,
+      RestoreDbInstanceToPointInTimeRequest request) {
+    FlowStart start = engine.startTags(request.targetDBInstanceIdentifier(), flowName, parameters);
+    rds.restoreDBInstanceToPointInTime(request.toBuilder().tags(merged(start, request.tags())).build());
+    return start.token();
+  }
+
+  /** As {@link #restoreToPointInTime(String, Map, RestoreDbInstanceToPointInTimeRequest)}, shaping the request in place. */
+  public OperationToken restoreToPointInTime(String flowName, Map<String, String> parameters,
+      Consumer<RestoreDbInstanceToPointInTimeRequest.Builder> request) {
+    return restoreToPointInTime(flowName, parameters, RestoreDbInstanceToPointInTimeRequest.builder().applyMutation(request).build());
+  }
+
+  /** Creates an instance with the flow's tags; see {@link #restoreFromSnapshot}. */
+  public OperationToken create(String flowName, Map<String, String> parameters, CreateDbInstanceRequest request) {
+    FlowStart start = engine.startTags(request.dbInstanceIdentifier(), flowName, parameters);
+    rds.createDBInstance(request.toBuilder().tags(merged(start, request.tags())).build());
+    return start.token();
+  }
+
+  /** As {@link #create(String, Map, CreateDbInstanceRequest)}, shaping the request in place. */
+  public OperationToken create(String flowName, Map<String, String> parameters,
+      Consumer<CreateDbInstanceRequest.Builder> request) {
+    return create(flowName, parameters, CreateDbInstanceRequest.builder().applyMutation(request).build());
+  }
+
+  /**
+   * Deletes an instance: one DeleteDBInstance. Polled with the returned token, the operation answers
+   * {@code in progress} while the instance exists and {@code succeeded} once it is gone.
+   *
+   * @param options the request's other fields (final snapshot, automated backups); the identifier
+   *     is set here
+   */
+  public OperationToken delete(String instanceId, Consumer<DeleteDbInstanceRequest.Builder> options) {
+    OperationToken token = engine.deletionToken();
+    rds.deleteDBInstance(DeleteDbInstanceRequest.builder().applyMutation(options).dbInstanceIdentifier(instanceId).build());
+    return token;
+  }
+
+  private static List<Tag> merged(FlowStart start, List<Tag> requestTags) {
+    Map<String, String> own = new LinkedHashMap<>();
+    for (Tag t : requestTags) {
+      own.put(t.key(), t.value());
+    }
+    Map<String, String> all = start.mergedWith(own);
+    return all.entrySet().stream().map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList();
+  }
+}

@@ -1,0 +1,183 @@
+package io.rdstagflow.aws;
+
+import io.rdstagflow.core.ErrorClassification;
+import io.rdstagflow.core.RdsGateway;
+import io.rdstagflow.core.RdsInstance;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.SdkField;
+import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
+import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.services.rds.RdsClient;
+import software.amazon.awssdk.services.rds.model.DBInstance;
+import software.amazon.awssdk.services.rds.model.DBParameterGroupStatus;
+import software.amazon.awssdk.services.rds.model.DbInstanceNotFoundException;
+import software.amazon.awssdk.services.rds.model.DescribeDbInstancesResponse;
+import software.amazon.awssdk.services.rds.model.PendingModifiedValues;
+import software.amazon.awssdk.services.rds.model.Tag;
+
+/**
+ * The engine's {@link RdsGateway} over the broker's own SDK v2 {@link RdsClient}: one
+ * DescribeDBInstances per describe (status, {@code PendingModifiedValues}, parameter-group apply
+ * states, endpoint, ARN and {@code TagList} all come from that one response; the SDK's
+ * {@link DBInstance} is offered to steps through {@link RdsInstance#detail(Class)}), and
+ * AddTagsToResource / RemoveTagsFromResource by ARN. It never caches.
+ *
+ * <h2>Errors</h2>
+ *
+ * {@link #classify} sorts SDK exceptions, those of this gateway's calls and those a step's own
+ * calls throw: throttling ({@code isThrottlingException()}), 5xx, client-side I/O failures and
+ * timeouts, and {@code InvalidDBInstanceState} are transient; {@code DBInstanceNotFound} is not
+ * found; the rest is permanent, named by its AWS error code and request id (never its message).
+ *
+ * <h2>Retries: the SDK's and the engine's</h2>
+ *
+ * The client's own retry strategy (the SDK's standard mode: up to 3 attempts with backoff) runs
+ * inside each call; the engine never retries within a poll. A call that still fails comes to the
+ * engine classified: a transient one leaves the operation in progress and the platform's next poll
+ * (60 s later on Cloud Foundry) tries again, so retries are not stacked. Keep the client's total
+ * call time (its API call timeout) well inside the poll time budget, so one poll answers within
+ * the platform's 60 s.
+ *
+ * <p>Thread-safe if the client is (SDK clients are).
+ */
+public final class SdkRdsGateway implements RdsGateway {
+
+  private static final String INVALID_STATE = "InvalidDBInstanceState";
+
+  private final RdsClient rds;
+
+  /** A gateway over the broker's client; the client's HTTP client, region and credentials stay the broker's. */
+  public SdkRdsGateway(RdsClient rds) {
+    this.rds = Objects.requireNonNull(rds, "rds");
+  }
+
+  @Override
+  public Optional<RdsInstance> describe(String instanceId) {
+    DescribeDbInstancesResponse response;
+    try {
+      response = rds.describeDBInstances(r -> r.dbInstanceIdentifier(instanceId));
+    } catch (DbInstanceNotFoundException e) {
+      return Optional.empty();
+    }
+    return response.dbInstances().stream().findFirst().map(SdkRdsGateway::toInstance);
+  }
+
+  @Override
+  public void addTags(RdsInstance instance, Map<String, String> tags) {
+    List<Tag> list = new ArrayList<>(tags.size());
+    tags.forEach((k, v) -> list.add(Tag.builder().key(k).value(v).build()));
+    rds.addTagsToResource(r -> r.resourceName(instance.arn()).tags(list));
+  }
+
+  @Override
+  public void removeTags(RdsInstance instance, Collection<String> keys) {
+    rds.removeTagsFromResource(r -> r.resourceName(instance.arn()).tagKeys(keys));
+  }
+
+  @Override
+  public ErrorClassification classify(Throwable error) {
+    return classifyError(error);
+  }
+
+  /**
+   * The classification described above, for any throwable (a step's own calls included); causes
+   * are followed so a wrapped SDK exception is classified by what it wraps.
+   */
+  public static ErrorClassification classifyError(Throwable error) {
+    for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof AwsServiceException e) {
+        return classifyService(e);
+      }
+      if (t instanceof ApiCallTimeoutException || t instanceof ApiCallAttemptTimeoutException) {
+        return ErrorClassification.transientError(t.getClass().getSimpleName());
+      }
+      if (t instanceof SdkClientException e) {
+        return hasIoCause(e) || e.retryable()
+            ? ErrorClassification.transientError("SdkClientException (I/O)")
+            : ErrorClassification.permanent("SdkClientException");
+      }
+      if (t instanceof IOException || t instanceof UncheckedIOException) {
+        return ErrorClassification.transientError(t.getClass().getSimpleName());
+      }
+    }
+    return ErrorClassification.permanent(error.getClass().getSimpleName());
+  }
+
+  private static ErrorClassification classifyService(AwsServiceException e) {
+    String code = e.awsErrorDetails() != null && e.awsErrorDetails().errorCode() != null
+        ? e.awsErrorDetails().errorCode() : "HTTP " + e.statusCode();
+    String named = code + (e.requestId() != null ? " (request " + e.requestId() + ")" : "");
+    if (e instanceof DbInstanceNotFoundException || code.startsWith("DBInstanceNotFound")) {
+      return ErrorClassification.notFound(named);
+    }
+    if (e.isThrottlingException() || e.statusCode() >= 500 || INVALID_STATE.equals(code)) {
+      return ErrorClassification.transientError(named);
+    }
+    return ErrorClassification.permanent(named);
+  }
+
+  private static boolean hasIoCause(Throwable e) {
+    for (Throwable t = e.getCause(); t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof IOException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The engine's view of an SDK description. */
+  static RdsInstance toInstance(DBInstance db) {
+    Map<String, String> tags = new LinkedHashMap<>();
+    for (Tag tag : db.tagList()) {
+      tags.put(tag.key(), tag.value() == null ? "" : tag.value());
+    }
+    List<RdsInstance.ParameterGroup> groups = new ArrayList<>();
+    for (DBParameterGroupStatus g : db.dbParameterGroups()) {
+      groups.add(new RdsInstance.ParameterGroup(String.valueOf(g.dbParameterGroupName()),
+          String.valueOf(g.parameterApplyStatus())));
+    }
+    RdsInstance.Builder b = RdsInstance.builder(db.dbInstanceIdentifier())
+        .arn(db.dbInstanceArn())
+        .status(String.valueOf(db.dbInstanceStatus()))
+        .pendingModifications(pendingNames(db.pendingModifiedValues()))
+        .parameterGroups(groups)
+        .engine(db.engine())
+        .masterUsername(db.masterUsername())
+        .allocatedStorageGib(db.allocatedStorage())
+        .tags(tags)
+        .detail(db);
+    if (db.endpoint() != null && db.endpoint().address() != null) {
+      b.endpoint(db.endpoint().address(), db.endpoint().port() == null ? 0 : db.endpoint().port());
+    }
+    return b.build();
+  }
+
+  /** The names of the fields RDS lists as pending; empty lists count as nothing pending. */
+  static Set<String> pendingNames(PendingModifiedValues pending) {
+    if (pending == null) {
+      return Set.of();
+    }
+    Set<String> names = new LinkedHashSet<>();
+    for (SdkField<?> field : pending.sdkFields()) {
+      Object value = field.getValueOrDefault(pending);
+      if (value == null || (value instanceof Collection<?> c && c.isEmpty())) {
+        continue;
+      }
+      names.add(field.locationName());
+    }
+    return Collections.unmodifiableSet(names);
+  }
+}
