@@ -262,8 +262,15 @@ public final class RdsSimulation {
     i.copyTagsToSnapshot = Boolean.TRUE.equals(r.copyTagsToSnapshot());
     i.deletionProtection = Boolean.TRUE.equals(r.deletionProtection());
     i.tags.putAll(tags);
-    start(i, now, alreadyAvailable ? Duration.ZERO : timings.creating(), "CreateDBInstance");
-    return alreadyAvailable ? render(i, now) : creatingView(i, now);
+    if (alreadyAvailable) {
+      instances.put(i.id, i);
+      i.instanceCreateTime = now;
+      i.recordStatus(now, "available");
+      i.recordTags(now, "givenInstance");
+      return render(i, now);
+    }
+    start(i, now, timings.creating(), "CreateDBInstance");
+    return creatingView(i, now);
   }
 
   private DBInstance restoreFromSnapshot(RestoreDbInstanceFromDbSnapshotRequest r, Instant now,
