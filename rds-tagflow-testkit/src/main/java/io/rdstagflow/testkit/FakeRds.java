@@ -46,8 +46,8 @@ import software.amazon.awssdk.services.rds.model.DBSnapshot;
  *
  * <p>Thread-safe: every call and every control method runs under one lock, so several pollers
  * may share a fake. A seeded fake driven from one thread behaves identically on every run.
- * Passwords given to the fake are kept only to honour the API; they are never returned, never
- * printed and never part of a {@code toString()} or an exception message. {@link #close()} does
+ * A password given to the fake is checked against RDS's password rules and then dropped: it is
+ * never kept, returned, printed or part of a {@code toString()} or an exception message. {@link #close()} does
  * nothing: the fake holds no resources.
  */
 public interface FakeRds extends RdsClient {
