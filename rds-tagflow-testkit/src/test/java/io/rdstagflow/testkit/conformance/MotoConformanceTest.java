@@ -45,6 +45,9 @@ import software.amazon.awssdk.services.rds.model.Tag;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class MotoConformanceTest {
 
+  private static final String MISSING =
+      "moto_server is not on the PATH; install it with: pip install 'moto[server]'";
+
   private MotoServer moto;
   private RdsClient motoClient;
 
@@ -52,11 +55,11 @@ class MotoConformanceTest {
   void startMoto() throws Exception {
     Optional<Path> executable = MotoServer.find();
     if (executable.isEmpty()) {
-      String message = "moto_server is not on the PATH; install it with: pip install 'moto[server]'";
       if ("true".equals(System.getenv("CI"))) {
-        throw new IllegalStateException(message + " (CI=true: the conformance suite must run)");
+        throw new IllegalStateException(MISSING + " (CI=true: the conformance suite must run)");
       }
-      Assumptions.abort(message);
+      // Each scenario is then skipped with the message, so the report says what to install.
+      return;
     }
     moto = MotoServer.start(executable.get());
     motoClient = client(moto.endpoint());
@@ -313,6 +316,7 @@ class MotoConformanceTest {
   @MethodSource("scenarios")
   void fakeAndMotoAgreeExceptForDocumentedDifferences(String name, Scenario scenario,
       Map<String, String> motoDiffers) throws Exception {
+    Assumptions.assumeTrue(moto != null, MISSING);
     VirtualClock clock = VirtualClock.create();
     FakeRds fake = FakeRds.builder().clock(clock).build();
     Observed onFake = new Observed();
