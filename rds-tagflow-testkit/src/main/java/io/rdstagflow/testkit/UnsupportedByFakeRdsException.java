@@ -9,6 +9,7 @@ package io.rdstagflow.testkit;
  */
 public final class UnsupportedByFakeRdsException extends UnsupportedOperationException {
 
+  /** Serialization version; the exception carries only strings. */
   private static final long serialVersionUID = 1L;
 
   private final String operation;
