@@ -1,0 +1,182 @@
+package io.rdstagflow.testkit;
+
+import io.rdstagflow.testkit.internal.FakeRdsFactory;
+import java.time.Clock;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Consumer;
+import software.amazon.awssdk.services.rds.RdsClient;
+import software.amazon.awssdk.services.rds.model.CreateDbInstanceRequest;
+import software.amazon.awssdk.services.rds.model.DBInstance;
+import software.amazon.awssdk.services.rds.model.DBSnapshot;
+
+/**
+ * An in-memory RDS that <em>is</em> an SDK v2 {@link RdsClient}: hand it to a broker's own
+ * wiring in place of the real client and the broker runs unchanged, without AWS, in virtual
+ * time.
+ *
+ * <h2>What it simulates</h2>
+ *
+ * <p>These operations, with the SDK's own request and response types, through the request-object
+ * methods, the {@code Consumer<Builder>} overloads and (for the describes) the paginators:
+ * RestoreDBInstanceFromDBSnapshot, RestoreDBInstanceToPointInTime, CreateDBInstance,
+ * DescribeDBInstances, ModifyDBInstance, RebootDBInstance, DeleteDBInstance, AddTagsToResource,
+ * RemoveTagsFromResource, ListTagsForResource, CreateDBSnapshot, DescribeDBSnapshots,
+ * CreateDBParameterGroup and DescribeDBParameterGroups. Every other method, the SDK's
+ * {@code waiter()} included (it sleeps on the wall clock), throws
+ * {@link UnsupportedByFakeRdsException} naming the operation.
+ *
+ * <p>Each instance has a lifecycle on the fake's {@link Clock} ({@code creating},
+ * {@code modifying}, {@code resetting-master-credentials}, {@code rebooting}, {@code deleting},
+ * a parameter group {@code applying} then {@code pending-reboot}), with durations from
+ * {@link LifecycleTimings}. Status is derived from the clock whenever it is asked for, so the fake
+ * runs as well on a {@link VirtualClock} that a test advances as on {@link Clock#systemUTC()}.
+ * RDS's rules and errors (identifiers, tag rules, instance states) are enforced with the SDK's
+ * exception types, error codes and HTTP statuses. {@code docs/fidelity.md} lists what is
+ * simulated, what is not and every known difference from RDS.
+ *
+ * <h2>Around it</h2>
+ *
+ * <p>{@link #faults()} injects throttling, errors, describe lag and failed instances;
+ * {@link #calls()} records every call for assertions; {@link #history(String)} keeps each
+ * instance's status and tag history; {@link #report()} prints both.
+ *
+ * <h2>Contract</h2>
+ *
+ * <p>Thread-safe: every call and every control method runs under one lock, so several pollers
+ * may share a fake. A seeded fake driven from one thread behaves identically on every run.
+ * A password given to the fake is checked against RDS's password rules and then dropped: it is
+ * never kept, returned, printed or part of a {@code toString()} or an exception message. {@link #close()} does
+ * nothing: the fake holds no resources.
+ */
+public interface FakeRds extends RdsClient {
+
+  /** A builder for a fake with a {@link VirtualClock}, the default timings and seed 0. */
+  static Builder builder() {
+    return new Builder();
+  }
+
+  /** A fake on a fresh {@link VirtualClock} with {@link LifecycleTimings#defaults()}. */
+  static FakeRds create() {
+    return builder().build();
+  }
+
+  /** The clock the fake derives every status from. */
+  Clock clock();
+
+  /** The lifecycle durations this fake uses. */
+  LifecycleTimings timings();
+
+  /** Where to inject faults. */
+  Faults faults();
+
+  /** Every call received so far. */
+  CallLog calls();
+
+  /**
+   * The status and tag history of an instance, also after it was deleted.
+   *
+   * @param instanceId the identifier, in any case (RDS identifiers are case-insensitive)
+   */
+  Optional<InstanceHistory> history(String instanceId);
+
+  /** The histories of all instances the fake has known, in the order they were created. */
+  List<InstanceHistory> histories();
+
+  /**
+   * The call log and every instance's history as text, for a failure report. Carries no secret.
+   */
+  String report();
+
+  /**
+   * The ARN RDS would give the DB instance {@code instanceId} in this fake's region and account,
+   * e.g. {@code arn:aws:rds:us-east-1:123456789012:db:mydb}, whether or not it exists.
+   */
+  String instanceArn(String instanceId);
+
+  /**
+   * Puts an {@code available} manual snapshot in place, as if it had been taken long ago, for a
+   * test that restores from it. Not recorded in the call log. The snapshot's {@code TagList}
+   * serves both as its own tags and as the tags of its source instance "at the time of snapshot
+   * creation", which a restore without tags copies (as RDS does).
+   *
+   * <p>{@code DBSnapshotIdentifier} is required; {@code Engine} defaults to {@code postgres},
+   * {@code AllocatedStorage} to 20, {@code MasterUsername} to {@code postgres},
+   * {@code DBInstanceIdentifier} to the snapshot identifier.
+   *
+   * @return the snapshot as DescribeDBSnapshots shows it
+   * @throws software.amazon.awssdk.services.rds.model.RdsException with the error RDS would give
+   *         for an invalid identifier or tag, or an identifier already taken
+   */
+  DBSnapshot givenSnapshot(Consumer<DBSnapshot.Builder> snapshot);
+
+  /**
+   * Creates an instance that is already {@code available}, as if created long ago, for a test
+   * that starts from a running database. Validated as CreateDBInstance validates; not recorded in
+   * the call log.
+   *
+   * @return the instance as DescribeDBInstances shows it
+   * @throws software.amazon.awssdk.services.rds.model.RdsException with the error CreateDBInstance
+   *         would give
+   */
+  DBInstance givenInstance(Consumer<CreateDbInstanceRequest.Builder> request);
+
+  /**
+   * Applies the instance's deferred modifications (those sent with {@code ApplyImmediately}
+   * false) as its maintenance window would: the instance goes {@code modifying} for the
+   * modifying time. RDS never applies them on a reboot, and neither does the fake.
+   *
+   * @throws IllegalArgumentException if there is no such instance
+   */
+  void runMaintenance(String instanceId);
+
+  /**
+   * Builds a {@link FakeRds}. Not thread-safe; the fake it builds is.
+   */
+  final class Builder {
+    private Clock clock;
+    private LifecycleTimings timings = LifecycleTimings.defaults();
+    private long seed;
+    private String region = "us-east-1";
+    private String accountId = "123456789012";
+
+    private Builder() {}
+
+    /** The clock to derive statuses from; a new {@link VirtualClock} if not set. */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** The lifecycle durations; {@link LifecycleTimings#defaults()} if not set. */
+    public Builder timings(LifecycleTimings timings) {
+      this.timings = Objects.requireNonNull(timings, "timings");
+      return this;
+    }
+
+    /** The seed of the random source behind {@link Faults#throttleShare(double)}; 0 if not set. */
+    public Builder seed(long seed) {
+      this.seed = seed;
+      return this;
+    }
+
+    /** The region in ARNs and endpoints; {@code us-east-1} if not set. */
+    public Builder region(String region) {
+      this.region = Objects.requireNonNull(region, "region");
+      return this;
+    }
+
+    /** The account in ARNs; {@code 123456789012} (moto's default) if not set. */
+    public Builder accountId(String accountId) {
+      this.accountId = Objects.requireNonNull(accountId, "accountId");
+      return this;
+    }
+
+    /** A new fake with this configuration and no instances, snapshots or faults. */
+    public FakeRds build() {
+      return FakeRdsFactory.create(
+          clock == null ? VirtualClock.create() : clock, timings, seed, region, accountId);
+    }
+  }
+}

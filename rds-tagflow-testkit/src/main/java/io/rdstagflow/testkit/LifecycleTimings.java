@@ -1,0 +1,118 @@
+package io.rdstagflow.testkit;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How long each simulated RDS activity takes: the time an instance spends in each status before
+ * it settles.
+ *
+ * <p>The defaults are the project's reference lifecycle (see {@code design.md}): creating or
+ * restoring 10 minutes, modifying 3 minutes (a new parameter group is {@code applying} for the
+ * same 3 minutes and then {@code pending-reboot}), resetting the master credentials 2 minutes,
+ * rebooting 2 minutes, deleting 5 minutes, a snapshot 4 minutes. {@link #instant()} makes every
+ * activity finish at once, for tests that do not care about time.
+ *
+ * <p>Immutable and thread-safe.
+ *
+ * @param creating                   {@code creating} after CreateDBInstance or a restore
+ * @param modifying                  {@code modifying} after a ModifyDBInstance that changes settings
+ * @param applyingParameterGroup     how long a newly assigned parameter group shows
+ *                                   {@code applying} before {@code pending-reboot}
+ * @param resettingMasterCredentials {@code resetting-master-credentials} after a new master
+ *                                   password
+ * @param rebooting                  {@code rebooting} after RebootDBInstance
+ * @param deleting                   {@code deleting} before the instance is gone
+ * @param snapshotting               a snapshot's {@code creating} before it is {@code available}
+ */
+public record LifecycleTimings(
+    Duration creating,
+    Duration modifying,
+    Duration applyingParameterGroup,
+    Duration resettingMasterCredentials,
+    Duration rebooting,
+    Duration deleting,
+    Duration snapshotting) {
+
+  /**
+   * @throws NullPointerException     if a duration is {@code null}
+   * @throws IllegalArgumentException if a duration is negative
+   */
+  public LifecycleTimings {
+    check(creating, "creating");
+    check(modifying, "modifying");
+    check(applyingParameterGroup, "applyingParameterGroup");
+    check(resettingMasterCredentials, "resettingMasterCredentials");
+    check(rebooting, "rebooting");
+    check(deleting, "deleting");
+    check(snapshotting, "snapshotting");
+  }
+
+  private static void check(Duration d, String name) {
+    Objects.requireNonNull(d, name);
+    if (d.isNegative()) {
+      throw new IllegalArgumentException(name + " must not be negative: " + d);
+    }
+  }
+
+  /** The reference lifecycle described above. */
+  public static LifecycleTimings defaults() {
+    return new LifecycleTimings(
+        Duration.ofMinutes(10),
+        Duration.ofMinutes(3),
+        Duration.ofMinutes(3),
+        Duration.ofMinutes(2),
+        Duration.ofMinutes(2),
+        Duration.ofMinutes(5),
+        Duration.ofMinutes(4));
+  }
+
+  /** Every activity takes no time: each call's effect is visible to the next describe. */
+  public static LifecycleTimings instant() {
+    return new LifecycleTimings(
+        Duration.ZERO, Duration.ZERO, Duration.ZERO, Duration.ZERO, Duration.ZERO, Duration.ZERO,
+        Duration.ZERO);
+  }
+
+  /** A copy with another {@link #creating()} time (also used by restores). */
+  public LifecycleTimings withCreating(Duration d) {
+    return new LifecycleTimings(d, modifying, applyingParameterGroup, resettingMasterCredentials,
+        rebooting, deleting, snapshotting);
+  }
+
+  /** A copy with another {@link #modifying()} time. */
+  public LifecycleTimings withModifying(Duration d) {
+    return new LifecycleTimings(creating, d, applyingParameterGroup, resettingMasterCredentials,
+        rebooting, deleting, snapshotting);
+  }
+
+  /** A copy with another {@link #applyingParameterGroup()} time. */
+  public LifecycleTimings withApplyingParameterGroup(Duration d) {
+    return new LifecycleTimings(creating, modifying, d, resettingMasterCredentials, rebooting,
+        deleting, snapshotting);
+  }
+
+  /** A copy with another {@link #resettingMasterCredentials()} time. */
+  public LifecycleTimings withResettingMasterCredentials(Duration d) {
+    return new LifecycleTimings(creating, modifying, applyingParameterGroup, d, rebooting, deleting,
+        snapshotting);
+  }
+
+  /** A copy with another {@link #rebooting()} time. */
+  public LifecycleTimings withRebooting(Duration d) {
+    return new LifecycleTimings(creating, modifying, applyingParameterGroup,
+        resettingMasterCredentials, d, deleting, snapshotting);
+  }
+
+  /** A copy with another {@link #deleting()} time. */
+  public LifecycleTimings withDeleting(Duration d) {
+    return new LifecycleTimings(creating, modifying, applyingParameterGroup,
+        resettingMasterCredentials, rebooting, d, snapshotting);
+  }
+
+  /** A copy with another {@link #snapshotting()} time. */
+  public LifecycleTimings withSnapshotting(Duration d) {
+    return new LifecycleTimings(creating, modifying, applyingParameterGroup,
+        resettingMasterCredentials, rebooting, deleting, d);
+  }
+}

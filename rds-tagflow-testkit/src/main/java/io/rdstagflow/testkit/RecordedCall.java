@@ -1,0 +1,81 @@
+package io.rdstagflow.testkit;
+
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import software.amazon.awssdk.core.SdkRequest;
+
+/**
+ * One call the {@link FakeRds} received, as it was received: what a test asserts on instead of
+ * call-by-call mock expectations.
+ *
+ * <p>Immutable and thread-safe. {@link #request()} is the SDK request object itself, so a test
+ * can read every field it sent; {@link #toString()} renders it through the SDK's own
+ * {@code toString()}, which replaces fields the RDS model marks sensitive (such as
+ * {@code MasterUserPassword}) with a redaction marker, so a printed call log carries no secret.
+ *
+ * @param sequence   the call's number in the fake's log, from 1, in the order the fake handled
+ *                   the calls
+ * @param operation  the RDS operation name, e.g. {@code DescribeDBInstances}
+ * @param instanceId the DB instance the call names (lower-cased, as RDS stores identifiers),
+ *                   when it names one: the instance identifier, the target of a restore, or the
+ *                   instance of a tag ARN
+ * @param request    the request as sent; {@code null} only for a refused call that had none
+ * @param at         the fake's clock when the call arrived
+ * @param errorCode  the AWS error code the call failed with, or {@code UnsupportedByFake} for a
+ *                   refused operation; empty when it succeeded
+ */
+public record RecordedCall(
+    long sequence,
+    String operation,
+    Optional<String> instanceId,
+    SdkRequest request,
+    Instant at,
+    Optional<String> errorCode) {
+
+  /** Operations that change something in RDS; every other supported operation only reads. */
+  public static final Set<String> WRITE_OPERATIONS = Set.of(
+      "RestoreDBInstanceFromDBSnapshot",
+      "RestoreDBInstanceToPointInTime",
+      "CreateDBInstance",
+      "ModifyDBInstance",
+      "RebootDBInstance",
+      "DeleteDBInstance",
+      "AddTagsToResource",
+      "RemoveTagsFromResource",
+      "CreateDBSnapshot",
+      "CreateDBParameterGroup");
+
+  /**
+   * @throws NullPointerException if an argument other than {@code request} is {@code null}
+   */
+  public RecordedCall {
+    Objects.requireNonNull(operation, "operation");
+    Objects.requireNonNull(instanceId, "instanceId");
+    Objects.requireNonNull(at, "at");
+    Objects.requireNonNull(errorCode, "errorCode");
+  }
+
+  /** {@code true} when the call threw (an AWS error, an injected fault or a refusal). */
+  public boolean threw() {
+    return errorCode.isPresent();
+  }
+
+  /** {@code true} for an operation in {@link #WRITE_OPERATIONS}, whether or not it succeeded. */
+  public boolean isWrite() {
+    return WRITE_OPERATIONS.contains(operation);
+  }
+
+  /**
+   * One line: number, time, operation, instance, outcome and the request as the SDK prints it
+   * (sensitive fields redacted by the SDK).
+   */
+  @Override
+  public String toString() {
+    return "#" + sequence + " " + at + " " + operation
+        + instanceId.map(id -> " [" + id + "]").orElse("")
+        + " -> " + errorCode.map(c -> "threw " + c).orElse("ok")
+        + (request == null ? "" : " " + request);
+  }
+}

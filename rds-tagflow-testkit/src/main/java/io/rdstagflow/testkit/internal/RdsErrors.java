@@ -1,0 +1,76 @@
+package io.rdstagflow.testkit.internal;
+
+import java.util.Map;
+import java.util.function.Supplier;
+import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
+import software.amazon.awssdk.http.SdkHttpResponse;
+import software.amazon.awssdk.services.rds.model.DbInstanceAlreadyExistsException;
+import software.amazon.awssdk.services.rds.model.DbInstanceNotFoundException;
+import software.amazon.awssdk.services.rds.model.DbParameterGroupAlreadyExistsException;
+import software.amazon.awssdk.services.rds.model.DbParameterGroupNotFoundException;
+import software.amazon.awssdk.services.rds.model.DbSnapshotAlreadyExistsException;
+import software.amazon.awssdk.services.rds.model.DbSnapshotNotFoundException;
+import software.amazon.awssdk.services.rds.model.InvalidDbInstanceStateException;
+import software.amazon.awssdk.services.rds.model.InvalidDbSnapshotStateException;
+import software.amazon.awssdk.services.rds.model.RdsException;
+
+/**
+ * Builds the exceptions the real SDK client would throw for an RDS error response: the modeled
+ * exception type for the error code (as the SDK's {@code DefaultRdsClient} registers them), the
+ * HTTP status, and {@code awsErrorDetails} with service name {@code Rds}.
+ *
+ * <p>Messages never carry a request's secret fields; callers pass identifiers and rule texts only.
+ */
+public final class RdsErrors {
+
+  /** Modeled exception types and statuses, as registered by the SDK 2.57 RDS client. */
+  private record Modeled(Supplier<RdsException.Builder> builder, int status) {}
+
+  private static final Map<String, Modeled> MODELED = Map.of(
+      "DBInstanceNotFound", new Modeled(DbInstanceNotFoundException::builder, 404),
+      "DBSnapshotNotFound", new Modeled(DbSnapshotNotFoundException::builder, 404),
+      "DBParameterGroupNotFound", new Modeled(DbParameterGroupNotFoundException::builder, 404),
+      "DBInstanceAlreadyExists", new Modeled(DbInstanceAlreadyExistsException::builder, 400),
+      "DBSnapshotAlreadyExists", new Modeled(DbSnapshotAlreadyExistsException::builder, 400),
+      "DBParameterGroupAlreadyExists",
+      new Modeled(DbParameterGroupAlreadyExistsException::builder, 400),
+      "InvalidDBInstanceState", new Modeled(InvalidDbInstanceStateException::builder, 400),
+      "InvalidDBSnapshotState", new Modeled(InvalidDbSnapshotStateException::builder, 400));
+
+  private RdsErrors() {}
+
+  /** The HTTP status RDS sends with {@code errorCode}. */
+  public static int statusFor(String errorCode) {
+    Modeled m = MODELED.get(errorCode);
+    if (m != null) {
+      return m.status();
+    }
+    return switch (errorCode) {
+      case "InternalFailure", "InternalError" -> 500;
+      case "ServiceUnavailable" -> 503;
+      default -> 400;
+    };
+  }
+
+  /** The exception for {@code errorCode} with the status RDS uses for it. */
+  public static RdsException error(String errorCode, String message, String requestId) {
+    return error(errorCode, statusFor(errorCode), message, requestId);
+  }
+
+  /** The exception for {@code errorCode} with an explicit HTTP status. */
+  public static RdsException error(String errorCode, int status, String message, String requestId) {
+    Modeled m = MODELED.get(errorCode);
+    RdsException.Builder b = m == null ? RdsException.builder() : m.builder().get();
+    AwsErrorDetails details = AwsErrorDetails.builder()
+        .errorCode(errorCode)
+        .errorMessage(message)
+        .serviceName("Rds")
+        .sdkHttpResponse(SdkHttpResponse.builder().statusCode(status).build())
+        .build();
+    return (RdsException) b.awsErrorDetails(details)
+        .statusCode(status)
+        .requestId(requestId)
+        .message(message)
+        .build();
+  }
+}
