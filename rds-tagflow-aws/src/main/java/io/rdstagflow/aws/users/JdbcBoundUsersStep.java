@@ -197,6 +197,7 @@ public final class JdbcBoundUsersStep implements BoundUsersStep {
     }
     Progress progress = new Progress();
     try {
+      progress.doing = "reading the session settings";
       UserAdmin admin = UserAdmin.open(family.get(), connection, timeoutSeconds());
       StepResult result = apply(instance.id(), family.get(), master.get(), admin, passwords, progress);
       log.info("step {} on instance {}: reset {} bound users, {} not found, locked {} other login users",

@@ -144,6 +144,31 @@ abstract class DatabaseServer implements AutoCloseable {
     }
   }
 
+  /**
+   * Starts a server for a test class. A missing server fails under {@code CI=true}; elsewhere it
+   * gives {@code null} and {@link #assumeRunning} skips each test with the reason, so the skips
+   * are counted and their message says what to install.
+   */
+  static <S extends DatabaseServer> S startOrNull(ServerStart<S> start, String[] skipReason) throws Exception {
+    try {
+      return start.start();
+    } catch (org.opentest4j.TestAbortedException e) {
+      skipReason[0] = e.getMessage();
+      return null;
+    }
+  }
+
+  /** Skips the current test if the class's server could not be had. */
+  static void assumeRunning(DatabaseServer server, String skipReason) {
+    Assumptions.assumeTrue(server != null, skipReason);
+  }
+
+  /** A way to start a server. */
+  interface ServerStart<S extends DatabaseServer> {
+    /** Starts it, or aborts (skips) when it is not installed. */
+    S start() throws Exception;
+  }
+
   /** Skips the test (fails it under {@code CI=true}) when a server binary is missing. */
   static void require(boolean present, String what, String install) {
     if (present) {

@@ -11,10 +11,12 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * A PostgreSQL server of the version installed, found through {@code pg_config --bindir}, with
@@ -48,7 +50,7 @@ final class PostgresServer extends DatabaseServer {
     Optional<Path> bin = bindir();
     require(bin.isPresent() && Files.isExecutable(bin.get().resolve("initdb")),
         "PostgreSQL server binaries (pg_config --bindir, initdb, pg_ctl)",
-        "install the Debian packages postgresql and libpq-dev (for pg_config)");
+        "install the Debian package postgresql");
     PostgresServer server = new PostgresServer(bin.get());
     try {
       server.boot();
@@ -59,13 +61,33 @@ final class PostgresServer extends DatabaseServer {
     }
   }
 
+  /**
+   * The server binaries' directory: what {@code pg_config --bindir} says, else the newest
+   * {@code /usr/lib/postgresql/<version>/bin} (Debian's layout, for machines without pg_config).
+   */
   private static Optional<Path> bindir() {
-    Optional<Path> pgConfig = findExecutable("pg_config");
-    if (pgConfig.isEmpty()) {
+    Optional<Path> fromPgConfig = findExecutable("pg_config").flatMap(PostgresServer::askPgConfig);
+    if (fromPgConfig.isPresent()) {
+      return fromPgConfig;
+    }
+    Path debian = Path.of("/usr/lib/postgresql");
+    if (!Files.isDirectory(debian)) {
       return Optional.empty();
     }
+    try (Stream<Path> versions = Files.list(debian)) {
+      return versions
+          .filter(v -> v.getFileName().toString().matches("\\d+(\\.\\d+)?"))
+          .filter(v -> Files.isExecutable(v.resolve("bin/initdb")))
+          .max(Comparator.comparingDouble(v -> Double.parseDouble(v.getFileName().toString())))
+          .map(v -> v.resolve("bin"));
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static Optional<Path> askPgConfig(Path pgConfig) {
     try {
-      Process p = new ProcessBuilder(pgConfig.get().toString(), "--bindir").redirectErrorStream(true).start();
+      Process p = new ProcessBuilder(pgConfig.toString(), "--bindir").redirectErrorStream(true).start();
       String out;
       try (InputStream in = p.getInputStream()) {
         out = new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
