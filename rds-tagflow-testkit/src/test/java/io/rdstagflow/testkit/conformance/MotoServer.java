@@ -20,11 +20,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A moto_server process on a free loopback port, started and stopped by the conformance test.
+ * A moto_server process on a free loopback port, started and stopped by the conformance test (and
+ * by the aws module's tests, through this module's test-jar).
  * Readiness is awaited by blocking reads of the server's own output and then connection attempts
  * bounded by a deadline; nothing sleeps.
  */
-final class MotoServer implements AutoCloseable {
+public final class MotoServer implements AutoCloseable {
 
   private final Process process;
   private final int port;
@@ -36,7 +37,7 @@ final class MotoServer implements AutoCloseable {
   }
 
   /** The moto_server executable on the PATH, if any. */
-  static Optional<Path> find() {
+  public static Optional<Path> find() {
     String path = System.getenv("PATH");
     if (path == null) {
       return Optional.empty();
@@ -50,7 +51,7 @@ final class MotoServer implements AutoCloseable {
     return Optional.empty();
   }
 
-  static MotoServer start(Path executable) throws IOException {
+  public static MotoServer start(Path executable) throws IOException {
     int port;
     try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       port = probe.getLocalPort();
@@ -101,12 +102,12 @@ final class MotoServer implements AutoCloseable {
     throw new IOException("moto_server announced itself but port " + port + " does not answer", last);
   }
 
-  URI endpoint() {
+  public URI endpoint() {
     return URI.create("http://127.0.0.1:" + port);
   }
 
   /** Empties moto's state, so each scenario starts from nothing. */
-  void reset() throws IOException {
+  public void reset() throws IOException {
     HttpURLConnection c = (HttpURLConnection) endpoint().resolve("/moto-api/reset").toURL().openConnection();
     c.setRequestMethod("POST");
     c.setConnectTimeout(5000);
