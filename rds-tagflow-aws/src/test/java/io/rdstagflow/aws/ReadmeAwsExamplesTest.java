@@ -1,0 +1,57 @@
+package io.rdstagflow.aws;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.rdstagflow.aws.users.BoundUsers;
+import io.rdstagflow.aws.users.BoundUsersStep;
+import io.rdstagflow.aws.users.OtherLoginUsers;
+import io.rdstagflow.core.Flow;
+import io.rdstagflow.core.OperationToken;
+import io.rdstagflow.core.Step;
+import io.rdstagflow.core.TagStateMachine;
+import io.rdstagflow.testkit.FakeRds;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.rds.RdsClient;
+
+/** The README's AWS-module samples, compiled and run here. Keep the two in step. */
+class ReadmeAwsExamplesTest {
+
+  @Test
+  void wiringTheReadyRestoreFlow() {
+    FakeRds fake = FakeRds.create();
+    fake.givenSnapshot(s -> s.dbSnapshotIdentifier("nightly").engine("postgres"));
+    RdsClient rds = fake; // in production: your own RdsClient
+    String seedFromYourSecretStore = "a-long-random-seed-from-your-secret-store";
+
+    // README: "The ready restore flow"
+    PasswordSource passwords = DerivedPasswordSource.fromSeed(seedFromYourSecretStore);
+    Flow restore = ReadyFlows.restoreFromSnapshot(rds)
+        .settings(b -> b.vpcSecurityGroupIds("sg-0123").dbParameterGroupName("broker-pg15").backupRetentionPeriod(7))
+        .masterPassword(passwords)
+        .boundUsers(BoundUsersStep.jdbc()
+            .boundUsers(BoundUsers.fromParameter("users"))  // names kept in a flow parameter
+            .masterPasswords(passwords)
+            .userPasswords(passwords)
+            .otherLoginUsers(OtherLoginUsers.LOCK)
+            .build())
+        .build();
+    TagStateMachine engine = TagStateMachine.builder(new SdkRdsGateway(rds))
+        .flow(restore)
+        .flow(ReadyFlows.updatePlan(rds, (ctx, b) -> b.dbInstanceClass(ctx.parameter("instance-class"))))
+        .build();
+    RdsStarter starter = new RdsStarter(rds, engine);
+
+    OperationToken token = starter.restoreFromSnapshot(ReadyFlows.RESTORE_FROM_SNAPSHOT,
+        Map.of("users", "binding-1a2b binding-3c4d"),
+        r -> r.dbInstanceIdentifier("svc-1234").dbSnapshotIdentifier("nightly").dbInstanceClass("db.t3.micro"));
+    // end of sample
+
+    assertThat(restore.steps()).extracting(Step::name).containsExactly("settings", "reboot", "users");
+    assertThat(token.flowName()).contains("restore-from-snapshot");
+    assertThat(engine.inspect("svc-1234").operation().orElseThrow().parameters())
+        .containsEntry("users", "binding-1a2b binding-3c4d");
+    assertThat(List.of(engine.tagPrefix())).containsExactly("tagflow:");
+  }
+}
