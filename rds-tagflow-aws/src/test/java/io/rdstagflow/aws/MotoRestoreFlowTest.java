@@ -9,14 +9,12 @@ import io.rdstagflow.core.OperationToken;
 import io.rdstagflow.core.TagStateMachine;
 import io.rdstagflow.testkit.VirtualClock;
 import io.rdstagflow.testkit.conformance.MotoServer;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -44,7 +42,7 @@ import software.amazon.awssdk.services.rds.model.Tag;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class MotoRestoreFlowTest {
 
-  private static final String MISSING = "moto_server is not on the PATH; install it with: pip install 'moto[server]'";
+  private static final String MISSING = MotoServer.MISSING;
   private static final String ID = "svc-moto-1";
 
   /** Counts the calls the SDK client makes, by operation name. */
@@ -63,14 +61,10 @@ class MotoRestoreFlowTest {
 
   @BeforeAll
   void startMoto() throws Exception {
-    Optional<Path> executable = MotoServer.find();
-    if (executable.isEmpty()) {
-      if ("true".equals(System.getenv("CI"))) {
-        throw new IllegalStateException(MISSING + " (CI=true: the moto tests must run)");
-      }
-      return;
+    moto = MotoServer.startUnlessMissing().orElse(null);
+    if (moto == null) {
+      return; // each test is skipped with what to install
     }
-    moto = MotoServer.start(executable.get());
     rds = RdsClient.builder()
         .endpointOverride(moto.endpoint())
         .region(Region.US_EAST_1)

@@ -36,6 +36,26 @@ public final class MotoServer implements AutoCloseable {
     this.port = port;
   }
 
+  /** What to install when moto_server is missing. */
+  public static final String MISSING = "moto_server is not on the PATH; install it with: pip install 'moto[server]'";
+
+  /**
+   * Starts moto_server if it is installed. Missing, it fails under {@code CI=true} (where the tests
+   * that need it must run) and is empty elsewhere, so the caller skips with {@link #MISSING}.
+   *
+   * @throws IllegalStateException if moto_server is missing and {@code CI=true}
+   */
+  public static Optional<MotoServer> startUnlessMissing() throws IOException {
+    Optional<Path> executable = find();
+    if (executable.isEmpty()) {
+      if ("true".equals(System.getenv("CI"))) {
+        throw new IllegalStateException(MISSING + " (CI=true: the tests that need it must run)");
+      }
+      return Optional.empty();
+    }
+    return Optional.of(start(executable.get()));
+  }
+
   /** The moto_server executable on the PATH, if any. */
   public static Optional<Path> find() {
     String path = System.getenv("PATH");
