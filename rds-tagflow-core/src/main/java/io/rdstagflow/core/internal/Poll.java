@@ -2,6 +2,7 @@ package io.rdstagflow.core.internal;
 
 import io.rdstagflow.core.ErrorClassification;
 import io.rdstagflow.core.Flow;
+import io.rdstagflow.core.FlowListener;
 import io.rdstagflow.core.OperationStatus;
 import io.rdstagflow.core.OperationToken;
 import io.rdstagflow.core.PendingOperation;
@@ -15,11 +16,15 @@ import io.rdstagflow.core.StepState;
 import io.rdstagflow.core.StepState.Status;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeSet;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -302,7 +307,7 @@ final class Poll {
       return null;
     }
     PendingOperation.Lease mine = new PendingOperation.Lease(s.ownerId(),
-        now.plus(s.claimPolicy().leaseTime().orElseThrow()).truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+        now.plus(s.claimPolicy().leaseTime().orElseThrow()).truncatedTo(ChronoUnit.SECONDS));
     lease = mine;
     OperationStatus unwritten = write();
     if (unwritten != null) {
@@ -386,7 +391,7 @@ final class Poll {
       return null;
     }
     Map<String, String> wanted = s.codec().encode(now);
-    Map<String, String> changed = new java.util.LinkedHashMap<>();
+    Map<String, String> changed = new LinkedHashMap<>();
     for (Map.Entry<String, String> e : wanted.entrySet()) {
       if (!e.getValue().equals(instance.tags().get(e.getKey()))) {
         changed.put(e.getKey(), e.getValue());
@@ -446,7 +451,7 @@ final class Poll {
   private String busyDescription(StepState current) {
     StringBuilder b = new StringBuilder("instance is ").append(instance.status());
     if (!instance.pendingModifications().isEmpty()) {
-      b.append(", pending ").append(String.join(", ", new java.util.TreeSet<>(instance.pendingModifications())));
+      b.append(", pending ").append(String.join(", ", new TreeSet<>(instance.pendingModifications())));
     }
     for (RdsInstance.ParameterGroup g : instance.parameterGroups()) {
       if (RdsInstance.APPLYING.equals(g.applyStatus())) {
@@ -464,16 +469,16 @@ final class Poll {
 
   /** Listener calls held until the write that records them has succeeded. */
   private static final class Events {
-    private final io.rdstagflow.core.FlowListener listener;
+    private final FlowListener listener;
     private final String instanceId;
-    private final List<java.util.function.Consumer<io.rdstagflow.core.FlowListener>> pending = new ArrayList<>(2);
+    private final List<Consumer<FlowListener>> pending = new ArrayList<>(2);
 
-    Events(io.rdstagflow.core.FlowListener listener, String instanceId) {
+    Events(FlowListener listener, String instanceId) {
       this.listener = listener;
       this.instanceId = instanceId;
     }
 
-    void add(java.util.function.Consumer<io.rdstagflow.core.FlowListener> event) {
+    void add(Consumer<FlowListener> event) {
       pending.add(event);
     }
 
