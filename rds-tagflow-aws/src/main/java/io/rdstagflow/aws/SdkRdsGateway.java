@@ -119,7 +119,8 @@ public final class SdkRdsGateway implements RdsGateway {
   private static ErrorClassification classifyService(AwsServiceException e) {
     String code = e.awsErrorDetails() != null && e.awsErrorDetails().errorCode() != null
         ? e.awsErrorDetails().errorCode() : "HTTP " + e.statusCode();
-    String named = code + (e.requestId() != null ? " (request " + e.requestId() + ")" : "");
+    // Only characters a tag value allows, so the reason reads back as written.
+    String named = code + (e.requestId() != null ? " request " + e.requestId() : "");
     if (e instanceof DbInstanceNotFoundException || code.startsWith("DBInstanceNotFound")) {
       return ErrorClassification.notFound(named);
     }

@@ -232,6 +232,24 @@ class RestoreFlowOnFakeRdsTest {
     assertThat(db.toString()).doesNotContain(secrets);
   }
 
+  @Test
+  void aModifyRefusedForGoodFailsTheStepWithTheErrorCodeAndNoPasswordAnywhere() {
+    TagStateMachine engine = f.engine();
+    OperationToken token = f.restore(engine);
+    f.clock.advance(Duration.ofMinutes(10));
+    f.rds.faults().failNext("ModifyDBInstance", "InvalidParameterCombination");
+
+    OperationStatus status = engine.poll(ID, token);
+
+    assertThat(status.state()).isEqualTo(State.FAILED);
+    assertThat(status.description()).matches("step settings failed: InvalidParameterCombination request [0-9a-f-]+");
+    List<String> secrets = List.of(f.password(), RestoreFixture.SEED);
+    assertThat(status.toString()).doesNotContain(secrets);
+    assertThat(tags().toString()).doesNotContain(secrets);
+    assertThat(engine.inspect(ID).toString()).doesNotContain(secrets);
+    logs.assertNoneContains(secrets);
+  }
+
   private Map<String, String> tags() {
     return f.rds.describeDBInstances(r -> r.dbInstanceIdentifier(ID)).dbInstances().get(0).tagList().stream()
         .collect(Collectors.toMap(t -> t.key(), t -> t.value(), (x, y) -> y, java.util.LinkedHashMap::new));

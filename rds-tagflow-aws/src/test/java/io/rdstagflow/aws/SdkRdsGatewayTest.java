@@ -97,7 +97,7 @@ class SdkRdsGatewayTest {
 
     ErrorClassification denied = gateway.classify(service("AccessDenied", 403));
 
-    assertThat(denied).isEqualTo(ErrorClassification.permanent("AccessDenied (request req-123)"));
+    assertThat(denied).isEqualTo(ErrorClassification.permanent("AccessDenied request req-123"));
   }
 
   @Test
