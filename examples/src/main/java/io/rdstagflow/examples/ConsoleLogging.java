@@ -20,9 +20,18 @@ public final class ConsoleLogging {
    * Logback (the examples module ships Logback through Spring Boot).
    */
   public static void warningsOnly() {
+    rootLevel(Level.WARN);
+  }
+
+  /** Shows only errors; otherwise as {@link #warningsOnly()}. */
+  public static void errorsOnly() {
+    rootLevel(Level.ERROR);
+  }
+
+  private static void rootLevel(Level level) {
     ILoggerFactory factory = LoggerFactory.getILoggerFactory();
     if (factory instanceof LoggerContext context) {
-      context.getLogger(Logger.ROOT_LOGGER_NAME).setLevel(Level.WARN);
+      context.getLogger(Logger.ROOT_LOGGER_NAME).setLevel(level);
     }
   }
 }

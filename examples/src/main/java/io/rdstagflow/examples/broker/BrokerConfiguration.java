@@ -1,18 +1,13 @@
 package io.rdstagflow.examples.broker;
 
 import io.rdstagflow.aws.DerivedPasswordSource;
-import io.rdstagflow.aws.ModifySettingsStep;
 import io.rdstagflow.aws.PasswordSource;
 import io.rdstagflow.aws.RdsStarter;
-import io.rdstagflow.aws.ReadyFlows;
-import io.rdstagflow.aws.RebootIfPendingStep;
 import io.rdstagflow.aws.SdkRdsGateway;
 import io.rdstagflow.aws.users.BoundUsers;
 import io.rdstagflow.aws.users.BoundUsersStep;
 import io.rdstagflow.aws.users.DriverManagerConnectionFactory;
 import io.rdstagflow.aws.users.OtherLoginUsers;
-import io.rdstagflow.core.Flow;
-import io.rdstagflow.core.StepContext;
 import io.rdstagflow.core.TagStateMachine;
 import io.rdstagflow.testkit.FakeRds;
 import io.rdstagflow.testkit.LifecycleTimings;
@@ -21,13 +16,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
-import java.util.function.BiConsumer;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.cloud.servicebroker.model.catalog.Catalog;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import software.amazon.awssdk.services.rds.RdsClient;
-import software.amazon.awssdk.services.rds.model.ModifyDbInstanceRequest;
 
 /**
  * The broker's wiring: the RDS client (the embedded fake or the SDK's), the engine with its three
@@ -36,15 +29,10 @@ import software.amazon.awssdk.services.rds.model.ModifyDbInstanceRequest;
 @Configuration(proxyBeanMethods = false)
 public class BrokerConfiguration {
 
-  /** The flow that follows a CreateDBInstance. */
-  public static final String CREATE = "create";
   /** The snapshot the fake backend offers for {@code restore_from_snapshot}. */
   public static final String DEMO_SNAPSHOT = "demo-snapshot";
   /** The master user of created instances. */
   public static final String MASTER_USER = "postgres";
-  /** Flow parameters of the plan update; stored in tags, so never a secret. */
-  static final String INSTANCE_CLASS = "instance-class";
-  static final String STORAGE_GIB = "storage-gib";
 
   /**
    * The fake's lifecycle, short enough to watch with curl: the reference lifecycle's minutes as
@@ -104,44 +92,17 @@ public class BrokerConfiguration {
         ? new RecordedDatabaseWork() : new PostgresDatabaseUsers(DriverManagerConnectionFactory.create());
   }
 
-  /**
-   * The engine and its flows. The same settings serve both ways of provisioning, so created and
-   * restored instances end alike: after a create the settings step finds them already set and
-   * makes no call.
-   */
+  /** The engine and the broker's flows. */
   @Bean
   public TagStateMachine engine(RdsClient rds, Clock clock, BrokerProperties properties, PasswordSource passwords,
       DatabaseUsers databaseUsers) {
-    String parameterGroup = properties.parameterGroup();
-    BiConsumer<StepContext, ModifyDbInstanceRequest.Builder> settings =
-        (context, modify) -> modify.dbParameterGroupName(parameterGroup).backupRetentionPeriod(7);
-
-    Flow restore = ReadyFlows.restoreFromSnapshot(rds)
-        .settings(settings)
-        .masterPassword(passwords)
-        .boundUsers(usersStep(databaseUsers, passwords))
-        .build();
-    Flow create = Flow.builder(CREATE)
-        .step(ModifySettingsStep.builder(rds).settings(settings).build())
-        .step(new RebootIfPendingStep(rds))
-        .build();
-    Flow updatePlan = ReadyFlows.updatePlan(rds, (context, modify) -> {
-      modify.dbInstanceClass(context.parameter(INSTANCE_CLASS));
-      // RDS cannot shrink storage: a smaller plan keeps what the instance has.
-      int wanted = Integer.parseInt(context.parameter(STORAGE_GIB));
-      if (context.instance().allocatedStorageGib().orElse(0) < wanted) {
-        modify.allocatedStorage(wanted);
-      }
-    });
-
-    return TagStateMachine.builder(new SdkRdsGateway(rds))
-        .flow(restore)
-        .flow(create)
-        .flow(updatePlan)
+    TagStateMachine.Builder engine = TagStateMachine.builder(new SdkRdsGateway(rds))
         .clock(clock)
         .settleTime(properties.settleTime())
-        .clockSkew(properties.clockSkew())
-        .build();
+        .clockSkew(properties.clockSkew());
+    ExampleFlows.all(rds, properties.parameterGroup(), passwords, usersStep(databaseUsers, passwords))
+        .forEach(engine::flow);
+    return engine.build();
   }
 
   /**

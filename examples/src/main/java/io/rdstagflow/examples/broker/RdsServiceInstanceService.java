@@ -91,7 +91,7 @@ public class RdsServiceInstanceService implements ServiceInstanceService {
             .dbSnapshotIdentifier(snapshot.get())
             .dbInstanceClass(plan.instanceClass()));
       } else {
-        token = starter.create(BrokerConfiguration.CREATE, Map.of(), create -> create
+        token = starter.create(ExampleFlows.CREATE, Map.of(), create -> create
             .dbInstanceIdentifier(id)
             .engine("postgres")
             .dbInstanceClass(plan.instanceClass())
@@ -127,8 +127,8 @@ public class RdsServiceInstanceService implements ServiceInstanceService {
     }
     try {
       OperationToken token = engine.begin(id, ReadyFlows.UPDATE_PLAN, Map.of(
-          BrokerConfiguration.INSTANCE_CLASS, plan.instanceClass(),
-          BrokerConfiguration.STORAGE_GIB, Integer.toString(plan.storageGib())));
+          ExampleFlows.INSTANCE_CLASS, plan.instanceClass(),
+          ExampleFlows.STORAGE_GIB, Integer.toString(plan.storageGib())));
       return UpdateServiceInstanceResponse.builder().async(true).operation(token.encode()).build();
     } catch (ConcurrentOperationException e) {
       throw new ServiceBrokerConcurrencyException(e.getMessage());
