@@ -18,7 +18,8 @@ public final class LastOperationResponse extends GetLastServiceOperationResponse
 
   private LastOperationResponse(OperationState state, String description, boolean deleteOperation,
       Duration retryAfter) {
-    super(state, description, deleteOperation);
+    // instance_usable and update_repeatable stay unset (left out of the JSON): OSB's defaults apply.
+    super(state, description, null, null, deleteOperation);
     this.retryAfter = retryAfter;
   }
 

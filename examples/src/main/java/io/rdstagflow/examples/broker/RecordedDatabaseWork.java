@@ -65,7 +65,7 @@ public final class RecordedDatabaseWork implements DatabaseUsers {
 
   private synchronized void record(Work work) {
     recorded.add(work);
-    log.info("instance {}: {} {} recorded, not executed (the fake RDS runs no database)", work.instanceId(),
-        work.action(), work.user());
+    log.info("instance {}: {}{} recorded, not executed (the fake RDS runs no database)", work.instanceId(),
+        work.action(), work.user().isEmpty() ? "" : " " + work.user());
   }
 }
