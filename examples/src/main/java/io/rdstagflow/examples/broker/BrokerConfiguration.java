@@ -1,0 +1,136 @@
+package io.rdstagflow.examples.broker;
+
+import io.rdstagflow.aws.DerivedPasswordSource;
+import io.rdstagflow.aws.PasswordSource;
+import io.rdstagflow.aws.RdsStarter;
+import io.rdstagflow.aws.SdkRdsGateway;
+import io.rdstagflow.aws.users.BoundUsers;
+import io.rdstagflow.aws.users.BoundUsersStep;
+import io.rdstagflow.aws.users.DriverManagerConnectionFactory;
+import io.rdstagflow.aws.users.OtherLoginUsers;
+import io.rdstagflow.core.TagStateMachine;
+import io.rdstagflow.testkit.FakeRds;
+import io.rdstagflow.testkit.LifecycleTimings;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.cloud.servicebroker.model.catalog.Catalog;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import software.amazon.awssdk.services.rds.RdsClient;
+
+/**
+ * The broker's wiring: the RDS client (the embedded fake or the SDK's), the engine with its three
+ * flows, the starter, the password source and the database work.
+ */
+@Configuration(proxyBeanMethods = false)
+public class BrokerConfiguration {
+
+  /** The snapshot the fake backend offers for {@code restore_from_snapshot}. */
+  public static final String DEMO_SNAPSHOT = "demo-snapshot";
+  /** The master user of created instances. */
+  public static final String MASTER_USER = "postgres";
+
+  /**
+   * The fake's lifecycle, short enough to watch with curl: the reference lifecycle's minutes as
+   * seconds.
+   */
+  public static final LifecycleTimings FAKE_TIMINGS = new LifecycleTimings(Duration.ofSeconds(20),
+      Duration.ofSeconds(6), Duration.ofSeconds(6), Duration.ofSeconds(4), Duration.ofSeconds(4),
+      Duration.ofSeconds(6), Duration.ofSeconds(4));
+
+  /*
+   * The fake backend's seed: it protects nothing, since the fake keeps no password and runs no
+   * database. On AWS the seed is a secret the operator supplies.
+   */
+  private static final byte[] FAKE_SEED = "rds-tagflow example broker: fake backend only".getBytes(StandardCharsets.UTF_8);
+
+  /** Real time; tests replace it with a virtual clock. */
+  @Bean
+  public Clock clock() {
+    return Clock.systemUTC();
+  }
+
+  /** The embedded fake RDS with a demo snapshot and the broker's parameter group. */
+  @Bean
+  @ConditionalOnProperty(name = "rdstagflow.backend", havingValue = "fake", matchIfMissing = true)
+  public FakeRds fakeRds(Clock clock, BrokerProperties properties) {
+    FakeRds fake = FakeRds.builder().clock(clock).timings(FAKE_TIMINGS).build();
+    fake.givenSnapshot(s -> s.dbSnapshotIdentifier(DEMO_SNAPSHOT).engine("postgres").allocatedStorage(20));
+    fake.createDBParameterGroup(r -> r.dbParameterGroupName(properties.parameterGroup())
+        .dbParameterGroupFamily("postgres16").description("rds-tagflow example broker"));
+    return fake;
+  }
+
+  /** Real RDS: credentials, region and endpoint from the SDK's default provider chains. */
+  @Bean(destroyMethod = "close")
+  @ConditionalOnProperty(name = "rdstagflow.backend", havingValue = "aws")
+  public RdsClient awsRds() {
+    return RdsClient.create();
+  }
+
+  /** Where master and bound-user passwords come from. */
+  @Bean
+  public PasswordSource passwordSource(BrokerProperties properties) {
+    if (properties.passwordSeed() != null) {
+      return DerivedPasswordSource.fromSeed(Base64.getDecoder().decode(properties.passwordSeed()));
+    }
+    if (properties.backend() == BrokerProperties.Backend.FAKE) {
+      return DerivedPasswordSource.fromSeed(FAKE_SEED);
+    }
+    throw new IllegalStateException("rdstagflow.password-seed is required with rdstagflow.backend=aws:"
+        + " base64 of at least 16 random bytes, kept in your secret store");
+  }
+
+  /** Database work: recorded on the fake, executed over JDBC on AWS. */
+  @Bean
+  public DatabaseUsers databaseUsers(BrokerProperties properties) {
+    return properties.backend() == BrokerProperties.Backend.FAKE
+        ? new RecordedDatabaseWork() : new PostgresDatabaseUsers(DriverManagerConnectionFactory.create());
+  }
+
+  /** The engine and the broker's flows. */
+  @Bean
+  public TagStateMachine engine(RdsClient rds, Clock clock, BrokerProperties properties, PasswordSource passwords,
+      DatabaseUsers databaseUsers) {
+    TagStateMachine.Builder engine = TagStateMachine.builder(new SdkRdsGateway(rds))
+        .clock(clock)
+        .settleTime(properties.settleTime())
+        .clockSkew(properties.clockSkew());
+    ExampleFlows.all(rds, properties.parameterGroup(), passwords, usersStep(databaseUsers, passwords))
+        .forEach(engine::flow);
+    return engine.build();
+  }
+
+  /**
+   * After a restore, the database holds the source's users with the source's passwords: on AWS
+   * every login user but the master is locked (their credentials belong to the source's apps; this
+   * broker's own bindings create new users). On the fake the step is recorded.
+   */
+  private static BoundUsersStep usersStep(DatabaseUsers databaseUsers, PasswordSource passwords) {
+    if (databaseUsers instanceof RecordedDatabaseWork recorded) {
+      return recorded.usersStep();
+    }
+    return BoundUsersStep.jdbc()
+        .boundUsers(BoundUsers.of(List.of()))
+        .masterPasswords(passwords)
+        .userPasswords(passwords)
+        .otherLoginUsers(OtherLoginUsers.LOCK)
+        .build();
+  }
+
+  /** Starts restores, creates and deletions with the flows' tags. */
+  @Bean
+  public RdsStarter rdsStarter(RdsClient rds, TagStateMachine engine) {
+    return new RdsStarter(rds, engine);
+  }
+
+  /** The catalog Spring Cloud Open Service Broker serves. */
+  @Bean
+  public Catalog catalog() {
+    return RdsCatalog.catalog();
+  }
+}

@@ -1,0 +1,231 @@
+package io.rdstagflow.examples.broker;
+
+import io.rdstagflow.aws.PasswordSource;
+import io.rdstagflow.aws.RdsStarter;
+import io.rdstagflow.aws.ReadyFlows;
+import io.rdstagflow.core.ConcurrentOperationException;
+import io.rdstagflow.core.Inspection;
+import io.rdstagflow.core.InstanceNotFoundException;
+import io.rdstagflow.core.InvalidOperationTokenException;
+import io.rdstagflow.core.OperationStatus;
+import io.rdstagflow.core.OperationToken;
+import io.rdstagflow.core.TagStateMachine;
+import io.rdstagflow.examples.broker.RdsCatalog.PlanSpec;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
+import org.springframework.cloud.servicebroker.exception.ServiceBrokerAsyncRequiredException;
+import org.springframework.cloud.servicebroker.exception.ServiceBrokerConcurrencyException;
+import org.springframework.cloud.servicebroker.exception.ServiceBrokerInvalidParametersException;
+import org.springframework.cloud.servicebroker.exception.ServiceDefinitionPlanDoesNotExistException;
+import org.springframework.cloud.servicebroker.exception.ServiceInstanceDoesNotExistException;
+import org.springframework.cloud.servicebroker.exception.ServiceInstanceExistsException;
+import org.springframework.cloud.servicebroker.model.instance.CreateServiceInstanceRequest;
+import org.springframework.cloud.servicebroker.model.instance.CreateServiceInstanceResponse;
+import org.springframework.cloud.servicebroker.model.instance.DeleteServiceInstanceRequest;
+import org.springframework.cloud.servicebroker.model.instance.DeleteServiceInstanceResponse;
+import org.springframework.cloud.servicebroker.model.instance.GetLastServiceOperationRequest;
+import org.springframework.cloud.servicebroker.model.instance.GetLastServiceOperationResponse;
+import org.springframework.cloud.servicebroker.model.instance.UpdateServiceInstanceRequest;
+import org.springframework.cloud.servicebroker.model.instance.UpdateServiceInstanceResponse;
+import org.springframework.cloud.servicebroker.service.ServiceInstanceService;
+import org.springframework.stereotype.Service;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+import software.amazon.awssdk.services.rds.model.DbInstanceAlreadyExistsException;
+import software.amazon.awssdk.services.rds.model.DbSnapshotNotFoundException;
+
+/**
+ * Provision, update, deprovision and last_operation for RDS PostgreSQL instances. Every operation
+ * is asynchronous and its state lives in the instance's tags; this class keeps none.
+ *
+ * <p>The engine's calls block on RDS, so each runs on {@link Schedulers#boundedElastic()}, never on
+ * the thread that serves the reactive interface.
+ */
+@Service
+public class RdsServiceInstanceService implements ServiceInstanceService {
+
+  /** The one provisioning parameter. */
+  public static final String RESTORE_FROM_SNAPSHOT = "restore_from_snapshot";
+
+  // RDS snapshot identifiers: a letter, then letters, digits and single hyphens, at most 255.
+  private static final Pattern SNAPSHOT_ID = Pattern.compile("[A-Za-z](-?[A-Za-z0-9])*");
+
+  private final TagStateMachine engine;
+  private final RdsStarter starter;
+  private final PasswordSource passwords;
+  private final BrokerProperties properties;
+
+  /** The service over this engine and starter. */
+  public RdsServiceInstanceService(TagStateMachine engine, RdsStarter starter, PasswordSource passwords,
+      BrokerProperties properties) {
+    this.engine = Objects.requireNonNull(engine, "engine");
+    this.starter = Objects.requireNonNull(starter, "starter");
+    this.passwords = Objects.requireNonNull(passwords, "passwords");
+    this.properties = Objects.requireNonNull(properties, "properties");
+  }
+
+  @Override
+  public Mono<CreateServiceInstanceResponse> createServiceInstance(CreateServiceInstanceRequest request) {
+    return blocking(() -> provision(request));
+  }
+
+  private CreateServiceInstanceResponse provision(CreateServiceInstanceRequest request) {
+    requireAsync(request.isAsyncAccepted());
+    String id = InstanceIds.rdsId(request.getServiceInstanceId());
+    PlanSpec plan = plan(request.getPlanId());
+    Optional<String> snapshot = snapshotParameter(request.getParameters());
+    if (describe(id).isPresent()) {
+      // OSB asks for 200 when the same instance is requested again; this example keeps to 409.
+      throw new ServiceInstanceExistsException(request.getServiceInstanceId(), request.getServiceDefinitionId());
+    }
+    OperationToken token;
+    try {
+      if (snapshot.isPresent()) {
+        token = starter.restoreFromSnapshot(ReadyFlows.RESTORE_FROM_SNAPSHOT, Map.of(), restore -> restore
+            .dbInstanceIdentifier(id)
+            .dbSnapshotIdentifier(snapshot.get())
+            .dbInstanceClass(plan.instanceClass()));
+      } else {
+        token = starter.create(ExampleFlows.CREATE, Map.of(), create -> create
+            .dbInstanceIdentifier(id)
+            .engine("postgres")
+            .dbInstanceClass(plan.instanceClass())
+            .allocatedStorage(plan.storageGib())
+            .masterUsername(BrokerConfiguration.MASTER_USER)
+            .masterUserPassword(passwords.password(id, BrokerConfiguration.MASTER_USER))
+            .dbParameterGroupName(properties.parameterGroup())
+            .backupRetentionPeriod(7));
+      }
+    } catch (DbSnapshotNotFoundException e) {
+      throw new ServiceBrokerInvalidParametersException("snapshot '" + snapshot.orElse("") + "' does not exist");
+    } catch (DbInstanceAlreadyExistsException e) {
+      throw new ServiceInstanceExistsException(request.getServiceInstanceId(), request.getServiceDefinitionId());
+    }
+    return CreateServiceInstanceResponse.builder().async(true).operation(token.encode()).build();
+  }
+
+  @Override
+  public Mono<UpdateServiceInstanceResponse> updateServiceInstance(UpdateServiceInstanceRequest request) {
+    return blocking(() -> update(request));
+  }
+
+  private UpdateServiceInstanceResponse update(UpdateServiceInstanceRequest request) {
+    requireAsync(request.isAsyncAccepted());
+    String id = InstanceIds.rdsId(request.getServiceInstanceId());
+    PlanSpec plan = plan(request.getPlanId());
+    if (request.getParameters() != null && !request.getParameters().isEmpty()) {
+      throw new ServiceBrokerInvalidParametersException("update takes no parameters, only a new plan; got "
+          + new TreeSet<>(request.getParameters().keySet()));
+    }
+    if (request.getPreviousValues() != null && plan.id().equals(request.getPreviousValues().getPlanId())) {
+      return UpdateServiceInstanceResponse.builder().async(false).build(); // nothing to change
+    }
+    try {
+      OperationToken token = engine.begin(id, ReadyFlows.UPDATE_PLAN, Map.of(
+          ExampleFlows.INSTANCE_CLASS, plan.instanceClass(),
+          ExampleFlows.STORAGE_GIB, Integer.toString(plan.storageGib())));
+      return UpdateServiceInstanceResponse.builder().async(true).operation(token.encode()).build();
+    } catch (ConcurrentOperationException e) {
+      throw new ServiceBrokerConcurrencyException(e.getMessage());
+    } catch (InstanceNotFoundException e) {
+      throw new ServiceInstanceDoesNotExistException(request.getServiceInstanceId());
+    }
+  }
+
+  @Override
+  public Mono<DeleteServiceInstanceResponse> deleteServiceInstance(DeleteServiceInstanceRequest request) {
+    return blocking(() -> deprovision(request));
+  }
+
+  private DeleteServiceInstanceResponse deprovision(DeleteServiceInstanceRequest request) {
+    requireAsync(request.isAsyncAccepted());
+    String id = InstanceIds.rdsId(request.getServiceInstanceId());
+    Inspection inspection = describe(id)
+        .orElseThrow(() -> new ServiceInstanceDoesNotExistException(request.getServiceInstanceId())); // OSB: 410
+    if ("deleting".equals(inspection.instance().status())) {
+      // Asked again: the deletion is under way, and polling a new deletion token follows it.
+      return DeleteServiceInstanceResponse.builder().async(true).operation(engine.deletionToken().encode()).build();
+    }
+    refuseWhileAFlowRuns(inspection);
+    // An example: no final snapshot. A production broker would likely keep one.
+    OperationToken token = starter.delete(id, delete -> delete.skipFinalSnapshot(true));
+    return DeleteServiceInstanceResponse.builder().async(true).operation(token.encode()).build();
+  }
+
+  // README: "The LastOperation handler" is taken from here to the end of lastOperationAnswer.
+  @Override
+  public Mono<GetLastServiceOperationResponse> getLastOperation(GetLastServiceOperationRequest request) {
+    String instanceId = InstanceIds.rdsId(request.getServiceInstanceId());
+    String operation = request.getOperation(); // the token that provision, update or deprovision returned
+    return Mono.fromCallable(() -> lastOperationAnswer(instanceId, operation))
+        .subscribeOn(Schedulers.boundedElastic()); // poll blocks on RDS: one describe, maybe one step
+  }
+
+  private GetLastServiceOperationResponse lastOperationAnswer(String instanceId, String operation) {
+    try {
+      OperationStatus status = engine.poll(instanceId, operation);
+      boolean deletion = operation != null && OperationToken.parse(operation).isDeletion();
+      return LastOperationResponse.of(status, deletion); // state, description, Retry-After header
+    } catch (InvalidOperationTokenException e) {
+      throw new ServiceBrokerInvalidParametersException(e.getMessage());
+    }
+  }
+  // README: end of "The LastOperation handler".
+
+  /**
+   * Refuses, with OSB's 422 ConcurrencyError, while a flow runs on the instance: its steps would
+   * race the new request.
+   */
+  static void refuseWhileAFlowRuns(Inspection inspection) {
+    inspection.operation().filter(op -> !op.isFailed()).ifPresent(op -> {
+      throw new ServiceBrokerConcurrencyException("operation " + op.flowName() + " is still in progress on instance "
+          + inspection.instance().id() + " (step " + op.currentStep().map(s -> s.name()).orElse("-") + ")");
+    });
+  }
+
+  private Optional<Inspection> describe(String id) {
+    try {
+      return Optional.of(engine.inspect(id));
+    } catch (InstanceNotFoundException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static void requireAsync(boolean asyncAccepted) {
+    if (!asyncAccepted) {
+      throw new ServiceBrokerAsyncRequiredException("RDS operations take minutes: send accepts_incomplete=true");
+    }
+  }
+
+  private static PlanSpec plan(String planId) {
+    // Spring Cloud Open Service Broker checks plan ids against the catalog; this guards the mapping.
+    return RdsCatalog.plan(planId).orElseThrow(() -> new ServiceDefinitionPlanDoesNotExistException(planId));
+  }
+
+  static Optional<String> snapshotParameter(Map<String, Object> parameters) {
+    if (parameters == null || parameters.isEmpty()) {
+      return Optional.empty();
+    }
+    Set<String> unknown = new TreeSet<>(parameters.keySet());
+    unknown.remove(RESTORE_FROM_SNAPSHOT);
+    if (!unknown.isEmpty()) {
+      throw new ServiceBrokerInvalidParametersException("unknown parameters " + unknown + "; this broker accepts only "
+          + RESTORE_FROM_SNAPSHOT);
+    }
+    Object value = parameters.get(RESTORE_FROM_SNAPSHOT);
+    if (!(value instanceof String snapshot) || snapshot.length() > 255 || !SNAPSHOT_ID.matcher(snapshot).matches()) {
+      throw new ServiceBrokerInvalidParametersException(RESTORE_FROM_SNAPSHOT + " must be a snapshot identifier: a"
+          + " letter, then letters, digits and single hyphens");
+    }
+    return Optional.of(snapshot);
+  }
+
+  private static <T> Mono<T> blocking(Callable<T> work) {
+    return Mono.fromCallable(work).subscribeOn(Schedulers.boundedElastic());
+  }
+}

@@ -1,0 +1,35 @@
+package io.rdstagflow.examples.broker;
+
+import org.springframework.core.MethodParameter;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.converter.HttpMessageConverter;
+import org.springframework.http.server.ServerHttpRequest;
+import org.springframework.http.server.ServerHttpResponse;
+import org.springframework.web.bind.annotation.ControllerAdvice;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseBodyAdvice;
+
+/**
+ * Sets OSB's {@code Retry-After} header (in seconds) on last_operation answers that carry the
+ * engine's hint ({@link LastOperationResponse}). Spring Cloud Open Service Broker builds the
+ * response itself and has no hook for headers; a body advice sees the answer just before it is
+ * written, whatever controller produced it.
+ */
+@ControllerAdvice
+public class RetryAfterHeader implements ResponseBodyAdvice<Object> {
+
+  @Override
+  public boolean supports(MethodParameter returnType, Class<? extends HttpMessageConverter<?>> converterType) {
+    return true; // the body's type decides, in beforeBodyWrite
+  }
+
+  @Override
+  public Object beforeBodyWrite(Object body, MethodParameter returnType, MediaType contentType,
+      Class<? extends HttpMessageConverter<?>> converterType, ServerHttpRequest request, ServerHttpResponse response) {
+    if (body instanceof LastOperationResponse answer) {
+      answer.retryAfter().ifPresent(after ->
+          response.getHeaders().set(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, after.toSeconds()))));
+    }
+    return body;
+  }
+}
