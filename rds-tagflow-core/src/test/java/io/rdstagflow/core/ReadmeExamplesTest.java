@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 /** The README's code samples, compiled and run here so they cannot rot. Keep the two in step. */
 class ReadmeExamplesTest {
 
-  // README: "Writing a step"
+  // README: "Your own steps and flows"
   /** Turns on deletion protection once the instance is available; idempotent: it checks first. */
   static final class ProtectFromDeletion implements Step {
     private final RdsGateway rds; // in a real broker: your RdsClient
@@ -42,7 +42,7 @@ class ReadmeExamplesTest {
     MutableClock clock = new MutableClock();
     gateway.putAvailable("db-1", Map.of());
 
-    // README: "Writing a flow"
+    // README: "Your own steps and flows"
     Flow protect = Flow.builder("protect")
         .step(new ProtectFromDeletion(gateway))
         .retryPolicy(RetryPolicy.maxAttempts(3))
@@ -58,13 +58,12 @@ class ReadmeExamplesTest {
     OperationToken token = engine.begin("db-1", "protect"); // OSB: return token.encode() as "operation"
     // end of sample
 
-    // README: "The LastOperation handler"
+    // The LastOperation handler, reduced to its core (the README shows the example broker's)
     String operation = token.encode(); // what the platform sends back
     OperationStatus status = engine.poll("db-1", operation);
     String state = status.state().osbValue(); // "in progress", "succeeded", "failed"
     String description = status.description();
     status.retryAfter().ifPresent(after -> { /* set the Retry-After header: after.toSeconds() */ });
-    // end of sample
 
     assertThat(state).isEqualTo("succeeded");
     assertThat(description).isEqualTo("flow protect succeeded");
