@@ -1,5 +1,6 @@
 package io.rdstagflow.examples.broker;
 
+import io.rdstagflow.aws.users.ScramVerifier;
 import io.rdstagflow.aws.users.ConnectionFactory;
 import io.rdstagflow.aws.users.ConnectionTarget;
 import io.rdstagflow.aws.users.DatabaseFamily;
@@ -19,9 +20,9 @@ import org.springframework.cloud.servicebroker.exception.ServiceBrokerException;
  *
  * <p>DDL takes no bind parameters, so names and passwords are checked against narrow patterns
  * before they are put in a statement: user names of {@code [a-z0-9_]} (the broker makes them so)
- * and passwords of letters and digits (what {@code DerivedPasswordSource} gives). The password
- * travels in the statement over TLS; a broker that runs with {@code log_statement = ddl} should send
- * a SCRAM verifier instead, as the library's bound-users step does.
+ * and passwords of letters and digits (what {@code DerivedPasswordSource} gives). The statement
+ * carries a SCRAM verifier computed here, not the password, as the library's bound-users step does,
+ * so the password reaches neither the wire nor the server's statement log.
  *
  * <p>Failures are reported by SQLState only: a driver's message may echo the statement, password
  * included.
@@ -54,7 +55,7 @@ public final class PostgresDatabaseUsers implements DatabaseUsers {
         }
       }
       try (Statement ddl = connection.createStatement()) {
-        ddl.execute((exists ? "ALTER ROLE \"" : "CREATE ROLE \"") + user + "\" WITH LOGIN PASSWORD '" + password + "'");
+        ddl.execute((exists ? "ALTER ROLE \"" : "CREATE ROLE \"") + user + "\" WITH LOGIN PASSWORD '" + ScramVerifier.of(password) + "'");
       }
     });
   }

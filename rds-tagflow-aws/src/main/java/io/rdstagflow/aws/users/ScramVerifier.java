@@ -13,8 +13,9 @@ import javax.crypto.spec.SecretKeySpec;
  * {@code \password} does), so the plain password never travels to the server nor reaches its
  * statement log: {@code ALTER ROLE ... PASSWORD 'SCRAM-SHA-256$...'} stores the verifier as is.
  * The format and the derivation follow RFC 5802/7677 and PostgreSQL's {@code scram_build_secret}.
+ * Public for brokers that create PostgreSQL users themselves (at bind, say). Thread-safe.
  */
-final class ScramVerifier {
+public final class ScramVerifier {
 
   private static final int ITERATIONS = 4096;
   private static final int SALT_BYTES = 16;
