@@ -27,8 +27,11 @@ public final class ScramVerifier {
    * The verifier for a password of printable ASCII characters (for which SASLprep, which
    * PostgreSQL applies to passwords, changes nothing). A fresh salt each time: two verifiers for
    * the same password differ, and both accept it.
+   *
+   * @return {@code SCRAM-SHA-256$4096:<salt>$<stored key>:<server key>}, Base64 only, safe inside a
+   *     single-quoted SQL literal
    */
-  static String of(String password) {
+  public static String of(String password) {
     byte[] salt = new byte[SALT_BYTES];
     RANDOM.nextBytes(salt);
     try {
