@@ -2,8 +2,8 @@ package io.rdstagflow.examples.broker;
 
 import io.rdstagflow.aws.users.ConnectionFactory;
 import io.rdstagflow.aws.users.ConnectionTarget;
-import io.rdstagflow.aws.users.ScramVerifier;
 import io.rdstagflow.aws.users.DatabaseFamily;
+import io.rdstagflow.aws.users.ScramVerifier;
 import io.rdstagflow.aws.users.TlsMode;
 import io.rdstagflow.core.RdsInstance;
 import java.sql.Connection;
