@@ -71,9 +71,14 @@ final class Poll {
       return callFailed("DescribeDBInstances", e);
     }
     if (described.isEmpty()) {
-      return token != null && token.isDeletion()
-          ? OperationStatus.succeeded("instance " + instanceId + " is gone")
-          : OperationStatus.failed("instance " + instanceId + " not found");
+      if (token != null && token.isDeletion()) {
+        return OperationStatus.succeeded("instance " + instanceId + " is gone");
+      }
+      if (token != null && isRecent(token.since())) {
+        // RDS's reads are eventually consistent: right after a create or restore, a describe may not list it yet.
+        return OperationStatus.inProgress("instance " + instanceId + " is not listed yet");
+      }
+      return OperationStatus.failed("instance " + instanceId + " not found");
     }
     instance = described.get();
     if (token != null && token.isDeletion()) {
@@ -81,6 +86,9 @@ final class Poll {
     }
     TagCodec.Decoded decoded = s.codec().decode(instance.tags(), s.flows());
     if (decoded instanceof TagCodec.Decoded.Problem problem) {
+      if (token != null && s.codec().isDebrisOf(instance.tags(), s.flows().get(token.flowName().orElse("")))) {
+        return debrisOfEndedFlow();
+      }
       log.warn("instance {}: flow tags not understood: {}", instanceId, problem.description());
       return OperationStatus.failed(problem.description());
     }
@@ -120,6 +128,24 @@ final class Poll {
       return OperationStatus.succeeded("instance is available");
     }
     return OperationStatus.inProgress("instance is " + status);
+  }
+
+  /**
+   * The token's flow has ended (its tags were removed), and a slow poller's tag write, computed
+   * before that, landed after it and put back some step tags. Tags have no compare-and-set, so this
+   * cannot be prevented; it is told apart from a hand edit by its shape (see
+   * {@link TagCodec#isDebrisOf}), answered as the ended flow, and cleaned up.
+   */
+  private OperationStatus debrisOfEndedFlow() {
+    Collection<String> debris = s.codec().flowTags(instance.tags()).keySet();
+    try {
+      s.gateway().removeTags(instance, debris);
+      log.info("instance {}: removed {} left by a late write after the flow ended", instanceId, debris);
+    } catch (RuntimeException e) {
+      log.info("instance {}: could not remove {} left by a late write: {}", instanceId, debris,
+          s.gateway().classify(e).code());
+    }
+    return statusAlone();
   }
 
   private OperationStatus forOtherOperation(PendingOperation op) {

@@ -79,6 +79,29 @@ public final class TagCodec {
     return mine;
   }
 
+  /**
+   * {@code true} if the engine's tags on an instance are what a late tag write leaves after
+   * {@code flow} ended: no flow tag and no parameter tag (a write after the start never changes
+   * those, and success removes them all), and only some of the flow's step tags and the lease. A
+   * flow tag deleted by hand leaves every step tag, and the parameters, so it does not look like this.
+   */
+  public boolean isDebrisOf(Map<String, String> tags, Flow flow) {
+    if (flow == null) {
+      return false;
+    }
+    int steps = 0;
+    for (String key : tags.keySet()) {
+      if (!key.startsWith(prefix) || key.equals(leaseKey)) {
+        continue;
+      }
+      if (!key.startsWith(stepPrefix) || flow.indexOf(key.substring(stepPrefix.length())) < 0) {
+        return false;
+      }
+      steps++;
+    }
+    return steps < flow.steps().size();
+  }
+
   // ---- encoding ----
 
   /** All the tags of an operation: flow, steps, parameters, lease. */
