@@ -80,6 +80,39 @@ class PollersAndOperatorsScenariosTest {
   }
 
   @Test
+  void row30_theClaimsReadBackIsDecidedOnAgainSoABrokenStatusItShowsStopsTheStep() {
+    OperationToken token = f.restore();
+    f.status("available");
+    RdsInstance now = f.rds.get(ID);
+    java.util.Map<String, String> tags = new java.util.LinkedHashMap<>(now.tags());
+    tags.put("tagflow:lease", "owner=owner-a until=2026-11-24T10:02:00Z");
+    f.rds.describeNextAs(now);
+    f.rds.describeNextAs(now.toBuilder().status("incompatible-parameters").tags(tags).build());
+
+    OperationStatus status = f.engine(ClaimPolicy.lease(Duration.ofMinutes(2)), "owner-a").poll(ID, token);
+
+    assertThat(status.description()).isEqualTo("flow restore-from-snapshot failed: instance status incompatible-parameters");
+    assertThat(f.settings.runs()).isZero();
+  }
+
+  @Test
+  void row30_aStepAnotherPollerRecordedMeanwhileIsNotRunAgainAfterTheClaim() {
+    OperationToken token = f.restore();
+    f.status("available");
+    RdsInstance now = f.rds.get(ID);
+    java.util.Map<String, String> tags = new java.util.LinkedHashMap<>(now.tags());
+    tags.put("tagflow:lease", "owner=owner-a until=2026-11-24T10:02:00Z");
+    tags.put("tagflow:step:settings", "seq=1 state=started since=2026-11-24T10:00:00Z tries=1");
+    f.rds.describeNextAs(now);
+    f.rds.describeNextAs(now.toBuilder().tags(tags).build());
+
+    OperationStatus status = f.engine(ClaimPolicy.lease(Duration.ofMinutes(2)), "owner-a").poll(ID, token);
+
+    assertThat(status.description()).isEqualTo("step settings started; the instance is settling");
+    assertThat(f.settings.runs()).isZero();
+  }
+
+  @Test
   void claimPolicyOffWritesNoLeaseAndMakesNoExtraCall() {
     OperationToken token = f.restore();
     f.status("available");

@@ -54,6 +54,8 @@ final class Poll {
   private PendingOperation.Lease lease;
   private Optional<String> flowFailure;
   private boolean claimed;
+  /** The operation as the claim's read-back describe showed it, to decide on afresh. */
+  private PendingOperation reread;
 
   Poll(EngineSettings settings, String instanceId, OperationToken token) {
     this.s = settings;
@@ -235,6 +237,12 @@ final class Poll {
         if (refused != null) {
           return refused;
         }
+        if (reread != null) {
+          // The claim cost a second describe: decide again on what it shows (status, steps others recorded).
+          PendingOperation fresh = reread;
+          reread = null;
+          return advance(fresh);
+        }
         now = s.clock().instant();
       }
       StepResult result;
@@ -354,7 +362,12 @@ final class Poll {
     }
     instance = again.get();
     claimed = true;
-    return null;
+    TagCodec.Decoded fresh = s.codec().decode(instance.tags(), s.flows());
+    if (fresh instanceof TagCodec.Decoded.Found found && found.operation().token().equals(read.token())) {
+      reread = found.operation();
+      return null;
+    }
+    return OperationStatus.inProgress("the flow's tags changed while step " + st.name() + " was being claimed");
   }
 
   // ---- failure and success ----
