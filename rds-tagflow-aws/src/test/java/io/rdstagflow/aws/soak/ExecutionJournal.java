@@ -40,8 +40,13 @@ final class ExecutionJournal {
   /** One execution. {@code callIndex}: the poll's call count when it happened. */
   record Execution(String step, PollRecord poll, int callIndex, Instant at) {}
 
-  /** A repeated execution and why. {@code afterLeaseExpiry}: another owner's claim had to lapse first. */
-  record Repeat(Execution execution, Execution previous, Cause cause, boolean afterLeaseExpiry) {}
+  /**
+   * A repeated execution and why. {@code afterLeaseExpiry}: another owner's claim had to lapse
+   * first. {@code seenRecorded}: the repeating poll's last describe before it acted already showed
+   * the previous execution recorded in the tags (a repeat the engine had the facts to avoid).
+   */
+  record Repeat(Execution execution, Execution previous, Cause cause, boolean afterLeaseExpiry,
+      boolean seenRecorded) {}
 
   private final List<Execution> executions = new ArrayList<>();
 
@@ -83,10 +88,25 @@ final class ExecutionJournal {
         Cause cause = explain(repeat, previous);
         boolean lease = claimOn && (cause == Cause.CRASH || cause == Cause.UNRECORDED)
             && !repeat.poll().owner.equals(previous.poll().owner);
-        out.add(new Repeat(repeat, previous, cause, lease));
+        out.add(new Repeat(repeat, previous, cause, lease, seenRecorded(repeat, previous)));
       }
     }
     return out;
+  }
+
+  /** {@code true} if the previous execution's record was written before the repeating poll last read the tags. */
+  static boolean seenRecorded(Execution repeat, Execution previous) {
+    PollRecord.Call lastRead = repeat.poll().describeBefore(repeat.callIndex());
+    if (lastRead == null) {
+      return false;
+    }
+    for (PollRecord.Call c : previous.poll().calls) {
+      if (c.index() > previous.callIndex() && c.ok() && PollRecord.isTagWrite(c.operation())
+          && c.at().isBefore(lastRead.at())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

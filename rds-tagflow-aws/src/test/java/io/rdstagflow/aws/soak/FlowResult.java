@@ -13,13 +13,14 @@ import java.util.Map;
  * @param faults         faults that hit a call or the instance, by kind
  * @param repeats        repeated step executions, by cause label
  * @param leaseExpiries  repeats that had to wait for another owner's lease to lapse
+ * @param seenRecorded   repeats whose poll had last read tags that already recorded the execution
  * @param blocked        virtual time during which faults kept every poll from progressing
  * @param virtualTime    from the restore to the final answer
  * @param violations     broken invariants, each a sentence
  * @param trace          the polls, one a line, for a failure report (no secret in it)
  */
 record FlowResult(long seed, boolean claimOn, String outcome, int polls, Map<String, Integer> faults,
-    Map<String, Integer> repeats, int leaseExpiries, Duration blocked, Duration virtualTime,
+    Map<String, Integer> repeats, int leaseExpiries, int seenRecorded, Duration blocked, Duration virtualTime,
     List<String> violations, String scenario, String trace) {
 
   boolean ok() {

@@ -19,12 +19,14 @@ final class SoakFigures {
   @SuppressWarnings("unchecked")
   private final Map<String, Integer>[] repeatsByClaim = new Map[] {new TreeMap<>(), new TreeMap<>()};
   private final int[] leaseExpiriesByClaim = new int[2];
+  private final int[] seenRecordedByClaim = new int[2];
   private int[] polls = new int[1024];
   private long pollTotal;
   private Duration blocked = Duration.ZERO;
   private Duration virtual = Duration.ZERO;
   private int violatingFlows;
   private final Map<String, Integer> violationKinds = new TreeMap<>();
+  private final Map<String, java.util.List<Long>> exampleSeeds = new TreeMap<>();
 
   void add(FlowResult f) {
     if (flows == polls.length) {
@@ -41,11 +43,17 @@ final class SoakFigures {
     });
     f.repeats().forEach((k, v) -> repeatsByClaim[claim].merge(k, v, Integer::sum));
     leaseExpiriesByClaim[claim] += f.leaseExpiries();
+    seenRecordedByClaim[claim] += f.seenRecorded();
     blocked = blocked.plus(f.blocked());
     virtual = virtual.plus(f.virtualTime());
     violatingFlows += f.ok() ? 0 : 1;
-    f.violations().stream().map(SoakFigures::kind).distinct()
-        .forEach(k -> violationKinds.merge(k, 1, Integer::sum));
+    f.violations().stream().map(SoakFigures::kind).distinct().forEach(k -> {
+      violationKinds.merge(k, 1, Integer::sum);
+      java.util.List<Long> seeds = exampleSeeds.computeIfAbsent(k, x -> new java.util.ArrayList<>());
+      if (seeds.size() < 3) {
+        seeds.add(f.seed());
+      }
+    });
   }
 
   /** A violation's kind, the {@code [kind]} it begins with. */
@@ -86,8 +94,10 @@ final class SoakFigures {
       b.append("  repeated step executions, claim ").append(claim == 0 ? "none" : "lease").append(": ")
           .append(total).append(String.format(" (%.3f per flow)", flowsByClaim[claim] == 0 ? 0.0
               : (double) total / flowsByClaim[claim]))
-          .append(", of which after another owner's lease expired: ").append(leaseExpiriesByClaim[claim]).append('\n');
+          .append('\n');
       repeatsByClaim[claim].forEach((k, v) -> b.append(String.format("    %-36s %8d%n", k, v)));
+      b.append(String.format("    %-36s %8d%n", "(after another owner's lease expired)", leaseExpiriesByClaim[claim]));
+      b.append(String.format("    %-36s %8d%n", "(its last describe showed it recorded)", seenRecordedByClaim[claim]));
     }
     if (flows > 0) {
       b.append("  polls per flow: p50 ").append(percentile(sorted, 0.50)).append(", p99 ")
@@ -97,7 +107,8 @@ final class SoakFigures {
           .append(blocked.toMinutes()).append(" min of it blocked by faults\n");
     }
     b.append("  flows breaking an invariant: ").append(violatingFlows).append('\n');
-    violationKinds.forEach((k, v) -> b.append(String.format("    %-36s %8d flows%n", k, v)));
+    violationKinds.forEach((k, v) -> b.append(String.format("    %-36s %8d flows, e.g. seeds %s%n", k, v,
+        exampleSeeds.get(k))));
     return b.toString();
   }
 }

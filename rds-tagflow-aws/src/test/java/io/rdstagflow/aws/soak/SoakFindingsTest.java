@@ -6,6 +6,7 @@ import io.rdstagflow.aws.DerivedPasswordSource;
 import io.rdstagflow.aws.RdsStarter;
 import io.rdstagflow.aws.ReadyFlows;
 import io.rdstagflow.aws.SdkRdsGateway;
+import io.rdstagflow.core.ClaimPolicy;
 import io.rdstagflow.core.Flow;
 import io.rdstagflow.core.OperationStatus;
 import io.rdstagflow.core.OperationStatus.State;
@@ -17,6 +18,8 @@ import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.assertj.core.api.SoftAssertions;
@@ -80,7 +83,7 @@ class SoakFindingsTest {
     clock.advance(Duration.ofMinutes(6)); // modify and password reset over, settle time passed: users is due
 
     OperationStatus[] fromB = new OperationStatus[1];
-    RdsClient aClient = runningOnceBefore(rds, "AddTagsToResource", () -> fromB[0] = b.poll(ID, token));
+    RdsClient aClient = runningOnceBefore(rds, "AddTagsToResource", 1, () -> fromB[0] = b.poll(ID, token));
     // A's users step cannot reach the database yet (its network path is slower): it answers waiting.
     TagStateMachine a = engine(aClient, usersWaiting());
     OperationStatus fromA = a.poll(ID, token);
@@ -95,15 +98,50 @@ class SoakFindingsTest {
     soft.assertAll();
   }
 
+  /**
+   * Soak seeds 5298459742852703719 and 750319090626431738. With a claim policy, a poll writes its
+   * lease and describes the instance again to read it back; Poll.claim then keeps that fresh
+   * description for the step but checks only the lease in it: not the status (broken or busy), not
+   * the step states. So a step runs on an instance that the engine's own latest describe shows
+   * broken, and the flow answers succeeded. (The same blind spot makes the lease far less useful
+   * than it could be: in the 100,000-flow run, 3,434 of the claim-on repeats happened although the
+   * read-back already showed the step recorded by the other poller.)
+   */
+  @Test
+  void aClaimedStepDoesNotRunWhenTheClaimsReadBackShowsTheInstanceBroken() {
+    TagStateMachine b = engine(rds, usersDone());
+    OperationToken token = restore(b);
+    clock.advance(Duration.ofMinutes(10));
+    assertThat(b.poll(ID, token).description()).isEqualTo("step settings started");
+    clock.advance(Duration.ofMinutes(6)); // users is due
+
+    List<RecordingUsersStep.Run> runs = new ArrayList<>();
+    RdsClient aClient = runningOnceBefore(rds, "DescribeDBInstances", 2,
+        () -> rds.faults().failInstance(ID, "incompatible-parameters"));
+    TagStateMachine a = engine(aClient, new RecordingUsersStep("a", passwords, new RecordingUsersStep.WaitBudget(0),
+        runs::add), ClaimPolicy.lease(Duration.ofSeconds(90)));
+    OperationStatus answer = a.poll(ID, token);
+
+    SoftAssertions soft = new SoftAssertions();
+    soft.assertThat(runs).as("users runs on a read-back showing incompatible-parameters")
+        .noneMatch(RecordingUsersStep.Run::done);
+    soft.assertThat(answer.state()).as("answered: %s", answer.description()).isNotEqualTo(State.SUCCEEDED);
+    soft.assertAll();
+  }
+
   // ---- helpers ----
 
   private TagStateMachine engine(RdsClient client, RecordingUsersStep users) {
+    return engine(client, users, ClaimPolicy.none());
+  }
+
+  private TagStateMachine engine(RdsClient client, RecordingUsersStep users, ClaimPolicy claim) {
     Flow flow = ReadyFlows.restoreFromSnapshot(client)
         .settings(s -> s.backupRetentionPeriod(7))
         .masterPassword(passwords)
         .boundUsers(users)
         .build();
-    return TagStateMachine.builder(new SdkRdsGateway(client)).flow(flow).clock(clock).build();
+    return TagStateMachine.builder(new SdkRdsGateway(client)).flow(flow).clock(clock).claimPolicy(claim).build();
   }
 
   private RecordingUsersStep usersDone() {
@@ -128,11 +166,11 @@ class SoakFindingsTest {
   }
 
   /**
-   * {@code target}, except that {@code action} runs once, just before the first call of
-   * {@code operation}: another request overlapping this one at that point.
+   * {@code target}, except that {@code action} runs once, just before the {@code nth} call of
+   * {@code operation}: another request (or RDS itself) acting while this one is under way.
    */
-  private static RdsClient runningOnceBefore(RdsClient target, String operation, Runnable action) {
-    boolean[] armed = {true};
+  private static RdsClient runningOnceBefore(RdsClient target, String operation, int nth, Runnable action) {
+    int[] seen = {0};
     InvocationHandler handler = (proxy, method, args) -> {
       if (method.getDeclaringClass() == Object.class) {
         return method.getName().equals("equals") ? proxy == args[0]
@@ -143,8 +181,7 @@ class SoakFindingsTest {
       if (!requestCall && method.isDefault()) {
         return InvocationHandler.invokeDefault(proxy, method, args);
       }
-      if (requestCall && armed[0] && method.getName().equalsIgnoreCase(operation)) {
-        armed[0] = false;
+      if (requestCall && method.getName().equalsIgnoreCase(operation) && ++seen[0] == nth) {
         action.run();
       }
       try {
