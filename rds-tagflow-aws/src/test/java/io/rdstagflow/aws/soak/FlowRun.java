@@ -88,6 +88,8 @@ final class FlowRun {
   private Instant failureAt;
   /** When an engine first removed the flow's tags (finished it), whether or not its answer arrived. */
   private Instant finishedAt;
+  /** Whether the poll that finished the flow acted on a describe that lagged behind RDS. */
+  private boolean finishedStale;
 
   /** A hand edit that was applied: what, when, to which keys. */
   private record Edit(FlowScenario.EditKind kind, Instant at, List<String> keys, String value) {}
@@ -374,7 +376,8 @@ final class FlowRun {
     boolean failureSeen = failureAt != null && !outcomeAt.isBefore(failureAt);
     // A describe that lagged behind the hand edit did not show it: acting on it is RDS's eventual
     // consistency, not the engine ignoring a tag.
-    boolean editUnseen = edit != null && describedStale(outcomePoll);
+    boolean editUnseen = edit != null && (describedStale(outcomePoll)
+        || (finishedAt != null && !finishedAt.isBefore(edit.at()) && finishedStale));
     Instant earliest = restoredAt.minus(MAX_CLOCK_OFFSET).minus(FlowScenario.CLOCK_SKEW);
     if (outcomeAt.isAfter(bound())) {
       violate("answered past the bound", "final answer at " + outcomeAt + ", past its bound " + bound());
@@ -747,7 +750,12 @@ final class FlowRun {
         case "RebootDBInstance" -> journal.add("reboot", poll, index, at);
         case "AddTagsToResource" -> engineTagWrites.add(Map.entry(at,
             ((AddTagsToResourceRequest) request).tags().stream().map(Tag::key).toList()));
-        case "RemoveTagsFromResource" -> finishedAt = finishedAt == null ? at : finishedAt;
+        case "RemoveTagsFromResource" -> {
+          if (finishedAt == null) {
+            finishedAt = at;
+            finishedStale = describedStale(poll);
+          }
+        }
         default -> { }
       }
       poll.calls.add(new PollRecord.Call(index, operation, at, true, null, false, stale));
