@@ -112,8 +112,11 @@ public final class TagStateMachine {
 
   /**
    * As {@link #poll(String)}, for the operation this token names: a poll for an older operation
-   * than the instance's current one answers for the older one (never the new one's progress), and
-   * a deletion's token answers {@code succeeded} once the instance is gone.
+   * than the instance's current one answers for the older one (never the new one's progress); a
+   * deletion's token answers {@code succeeded} once the instance is gone; an instance that a
+   * describe does not list within 5 minutes of its operation's start is taken for describe lag (in
+   * progress), not loss; and step tags a late write put back after the token's flow ended are
+   * answered as the ended flow and removed (docs/tag-format.md).
    *
    * @throws RdsCallException if RDS refused a call permanently
    */

@@ -294,7 +294,7 @@ class FailureScenariosTest {
   @Test
   void row23_missingInstanceFailsUnlessPolledWithADeletionToken() {
     f.rds.remove(ID);
-    f.advance(Duration.ofMinutes(1)); // past the time a describe may lag behind the restore
+    f.advance(Duration.ofMinutes(6)); // past the time a describe may lag behind the restore
 
     assertThat(engine.poll(ID, token)).isEqualTo(OperationStatus.failed("instance db-1 not found"));
     assertThat(engine.poll(ID, engine.deletionToken()).state()).isEqualTo(State.SUCCEEDED);

@@ -19,12 +19,14 @@ class LateWritesTest {
   private final EngineFixture f = new EngineFixture();
 
   @Test
-  void aNewInstanceNotListedYetIsInProgressWhileTheTokenIsRecentAndNotFoundAfter() {
+  void aNewInstanceNotListedYetIsInProgressForFiveMinutesAfterItsOperationBeganAndNotFoundAfter() {
     OperationToken token = f.restore();
     f.rds.remove(ID); // a describe that lags behind the restore does not list the instance
 
     assertThat(f.engine().poll(ID, token)).isEqualTo(OperationStatus.inProgress("instance db-1 is not listed yet"));
-    f.advance(SETTLE.plusSeconds(1));
+    f.advance(Duration.ofMinutes(4));
+    assertThat(f.engine().poll(ID, token).state()).isEqualTo(State.IN_PROGRESS);
+    f.advance(Duration.ofMinutes(1).plusSeconds(1));
     assertThat(f.engine().poll(ID, token)).isEqualTo(OperationStatus.failed("instance db-1 not found"));
   }
 
@@ -59,8 +61,24 @@ class LateWritesTest {
   }
 
   @Test
-  void aFlowTagDeletedByHandMidFlowFailsEvenWithTheToken() {
+  void aLateWriteThatPutsBackEveryStepTagIsStillReadAsTheEndedFlow() {
     OperationToken token = f.restore();
+    f.status("available");
+    TagStateMachine engine = f.engine();
+    engine.poll(ID, token);
+    f.advance(SETTLE.plusSeconds(1));
+    assertThat(engine.poll(ID, token).state()).isEqualTo(State.SUCCEEDED);
+    f.rds.setTag(ID, "tagflow:step:settings", "seq=1 state=done tries=1");
+    f.rds.setTag(ID, "tagflow:step:reboot", "seq=2 state=done");
+    f.rds.setTag(ID, "tagflow:step:users", "seq=3 state=running since=2026-11-24T10:00:31Z tries=0");
+
+    assertThat(engine.poll(ID, token)).isEqualTo(OperationStatus.succeeded("instance is available"));
+    assertThat(f.flowTags()).isEmpty();
+  }
+
+  @Test
+  void aFlowTagDeletedByHandMidFlowFailsEvenWithTheToken() {
+    OperationToken token = f.restore(); // its parameter tag stays when the flow tag is deleted
     f.status("available");
     f.rds.deleteTag(ID, "tagflow:flow");
 

@@ -41,6 +41,9 @@ final class Poll {
 
   private static final Logger log = LoggerFactory.getLogger(Poll.class);
 
+  /** How long after an operation began a describe that does not list the instance may be lag, not loss. */
+  static final Duration NOT_LISTED_GRACE = Duration.ofMinutes(5);
+
   private final EngineSettings s;
   private final Events events;
   private final String instanceId;
@@ -76,7 +79,7 @@ final class Poll {
       if (token != null && token.isDeletion()) {
         return OperationStatus.succeeded("instance " + instanceId + " is gone");
       }
-      if (token != null && isRecent(token.since())) {
+      if (token != null && s.clock().instant().isBefore(token.since().plus(NOT_LISTED_GRACE).plus(s.clockSkew()))) {
         // RDS's reads are eventually consistent: right after a create or restore, a describe may not list it yet.
         return OperationStatus.inProgress("instance " + instanceId + " is not listed yet");
       }

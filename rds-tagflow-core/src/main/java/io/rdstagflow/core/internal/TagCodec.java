@@ -80,16 +80,16 @@ public final class TagCodec {
   }
 
   /**
-   * {@code true} if the engine's tags on an instance are what a late tag write leaves after
+   * {@code true} if the engine's tags on an instance are what a late tag write can leave after
    * {@code flow} ended: no flow tag and no parameter tag (a write after the start never changes
-   * those, and success removes them all), and only some of the flow's step tags and the lease. A
-   * flow tag deleted by hand leaves every step tag, and the parameters, so it does not look like this.
+   * those, and success removes them all), only step tags of that flow and the lease. A flow tag
+   * deleted by hand leaves the parameters, so for a flow with parameters it does not look like this;
+   * for one without, it reads as an abort.
    */
   public boolean isDebrisOf(Map<String, String> tags, Flow flow) {
     if (flow == null) {
       return false;
     }
-    int steps = 0;
     for (String key : tags.keySet()) {
       if (!key.startsWith(prefix) || key.equals(leaseKey)) {
         continue;
@@ -97,9 +97,8 @@ public final class TagCodec {
       if (!key.startsWith(stepPrefix) || flow.indexOf(key.substring(stepPrefix.length())) < 0) {
         return false;
       }
-      steps++;
     }
-    return steps < flow.steps().size();
+    return true;
   }
 
   // ---- encoding ----
