@@ -32,12 +32,8 @@ class LateWritesTest {
 
   @Test
   void stepTagsPutBackByALateWriteAfterTheFlowSucceededAreAnsweredAsTheEndedFlowAndRemoved() {
-    OperationToken token = f.restore();
-    f.status("available");
     TagStateMachine engine = f.engine();
-    engine.poll(ID, token);
-    f.advance(SETTLE.plusSeconds(1));
-    assertThat(engine.poll(ID, token).state()).isEqualTo(State.SUCCEEDED);
+    OperationToken token = succeededFlow(engine);
     // A slow poller, which read the flow before it ended, writes the users step it attempted.
     f.rds.setTag(ID, "tagflow:step:users", "seq=3 state=running since=2026-11-24T10:00:31Z tries=0");
     f.rds.resetCounts();
@@ -48,6 +44,16 @@ class LateWritesTest {
     assertThat(f.rds.count(REMOVE_TAGS)).isEqualTo(1);
     assertThat(f.flowTags()).isEmpty();
     assertThat(f.users.runs()).isEqualTo(1);
+  }
+
+  /** Runs the fixture's flow to success: its tags are gone. */
+  private OperationToken succeededFlow(TagStateMachine engine) {
+    OperationToken token = f.restore();
+    f.status("available");
+    engine.poll(ID, token);
+    f.advance(SETTLE.plusSeconds(1));
+    assertThat(engine.poll(ID, token).state()).isEqualTo(State.SUCCEEDED);
+    return token;
   }
 
   @Test
@@ -62,12 +68,8 @@ class LateWritesTest {
 
   @Test
   void aLateWriteThatPutsBackEveryStepTagIsStillReadAsTheEndedFlow() {
-    OperationToken token = f.restore();
-    f.status("available");
     TagStateMachine engine = f.engine();
-    engine.poll(ID, token);
-    f.advance(SETTLE.plusSeconds(1));
-    assertThat(engine.poll(ID, token).state()).isEqualTo(State.SUCCEEDED);
+    OperationToken token = succeededFlow(engine);
     f.rds.setTag(ID, "tagflow:step:settings", "seq=1 state=done tries=1");
     f.rds.setTag(ID, "tagflow:step:reboot", "seq=2 state=done");
     f.rds.setTag(ID, "tagflow:step:users", "seq=3 state=running since=2026-11-24T10:00:31Z tries=0");
