@@ -33,10 +33,10 @@ import org.junit.jupiter.api.Assumptions;
  * <p>A server whose binaries are missing skips the test with a message saying what to install,
  * except under {@code CI=true}, where it fails it: CI must run these tests, not skip them.
  */
-abstract class DatabaseServer implements AutoCloseable {
+public abstract class DatabaseServer implements AutoCloseable {
 
   /** What a login attempt showed. */
-  enum Login {
+  public enum Login {
     /** Logged in. */
     OK,
     /** Refused: wrong password (or no such user). */
@@ -58,34 +58,34 @@ abstract class DatabaseServer implements AutoCloseable {
   }
 
   /** The RDS engine name the step should be told, such as {@code postgres}. */
-  abstract String engine();
+  public abstract String engine();
 
   /** The loopback port it listens on. */
-  abstract int port();
+  public abstract int port();
 
   /** The server's version, as it reports it. */
-  abstract String version() throws SQLException;
+  public abstract String version() throws SQLException;
 
   /** A connection as the server's own administrator. */
-  abstract Connection admin() throws SQLException;
+  public abstract Connection admin() throws SQLException;
 
   /** Creates a master user as RDS has it: may manage users, is no superuser where that matters. */
-  abstract void createMaster(String user, String password) throws SQLException;
+  public abstract void createMaster(String user, String password) throws SQLException;
 
   /** Creates a login user with this password, manageable by the given master. */
-  abstract void createLoginUser(String user, String password, String master) throws SQLException;
+  public abstract void createLoginUser(String user, String password, String master) throws SQLException;
 
   /** Drops a user if it exists (cleanup between tests). */
-  abstract void dropUser(String user) throws SQLException;
+  public abstract void dropUser(String user) throws SQLException;
 
   /**
    * Tries to log in over TCP. Any failure other than a refused login is thrown, so a test cannot
    * pass because the server went away.
    */
-  abstract Login login(String user, String password);
+  public abstract Login login(String user, String password);
 
   /** Stops the server; called once. */
-  abstract void stop();
+  public abstract void stop();
 
   // The harness quotes on its own, not with the SqlText under test, so a quoting bug in the step
   // cannot also bend the setup that is meant to catch it.
@@ -208,7 +208,7 @@ abstract class DatabaseServer implements AutoCloseable {
   }
 
   /** Whether the server offers TLS (it does when openssl could make it a certificate). */
-  abstract boolean offersTls();
+  public abstract boolean offersTls();
 
   /** A port on the loopback interface that was free a moment ago. */
   static int freePort() throws IOException {

@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
  * {@code mysql} OS user ({@code --user=mysql}). Readiness is a bounded loop that tries to connect
  * and otherwise waits on the server process itself (returning at once if it dies).
  */
-final class MariaDbServer extends DatabaseServer {
+public final class MariaDbServer extends DatabaseServer {
 
   private static final String ADMIN = "root";
   private static final String ADMIN_PASSWORD = "harness-admin-pw";
@@ -46,7 +46,7 @@ final class MariaDbServer extends DatabaseServer {
    * Starts a server, or skips the test (fails it under {@code CI=true}) when MariaDB is not
    * installed.
    */
-  static MariaDbServer start() throws Exception {
+  public static MariaDbServer start() throws Exception {
     Optional<Path> server = findExecutable("mariadbd", SBIN);
     Optional<Path> installDb = findExecutable("mariadb-install-db", BIN);
     require(server.isPresent() && installDb.isPresent(), "MariaDB server (mariadbd, mariadb-install-db)",
@@ -117,7 +117,7 @@ final class MariaDbServer extends DatabaseServer {
   }
 
   @Override
-  void stop() {
+  public void stop() {
     if (process == null) {
       return;
     }
@@ -133,22 +133,22 @@ final class MariaDbServer extends DatabaseServer {
   }
 
   @Override
-  boolean offersTls() {
+  public boolean offersTls() {
     return tls;
   }
 
   @Override
-  String engine() {
+  public String engine() {
     return "mariadb";
   }
 
   @Override
-  int port() {
+  public int port() {
     return port;
   }
 
   @Override
-  String version() throws SQLException {
+  public String version() throws SQLException {
     try (Connection c = admin(); Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT VERSION()")) {
       r.next();
       return "MariaDB " + r.getString(1);
@@ -156,7 +156,7 @@ final class MariaDbServer extends DatabaseServer {
   }
 
   @Override
-  Connection admin() throws SQLException {
+  public Connection admin() throws SQLException {
     return connect(ADMIN, ADMIN_PASSWORD);
   }
 
@@ -170,7 +170,7 @@ final class MariaDbServer extends DatabaseServer {
   }
 
   @Override
-  void createMaster(String user, String password) throws SQLException {
+  public void createMaster(String user, String password) throws SQLException {
     // RDS's master holds broad privileges with GRANT OPTION, CREATE USER among them, but not SUPER.
     String account = myAccount(user, "%");
     adminExecute("CREATE USER " + account + " IDENTIFIED BY " + myString(password),
@@ -180,13 +180,13 @@ final class MariaDbServer extends DatabaseServer {
   }
 
   @Override
-  void createLoginUser(String user, String password, String master) throws SQLException {
+  public void createLoginUser(String user, String password, String master) throws SQLException {
     adminExecute("CREATE USER " + myAccount(user, "%") + " IDENTIFIED BY "
         + myString(password));
   }
 
   @Override
-  void dropUser(String user) throws SQLException {
+  public void dropUser(String user) throws SQLException {
     List<String> hosts = new ArrayList<>();
     try (Connection c = admin(); var s = c.prepareStatement("SELECT Host FROM mysql.user WHERE User = ?")) {
       s.setString(1, user);
@@ -219,7 +219,7 @@ final class MariaDbServer extends DatabaseServer {
   }
 
   @Override
-  Login login(String user, String password) {
+  public Login login(String user, String password) {
     try (Connection c = connect(user, password)) {
       return Login.OK;
     } catch (SQLException e) {

@@ -24,7 +24,7 @@ import java.util.stream.Stream;
  * as the {@code postgres} OS user. Started with {@code pg_ctl -w}, which waits until the server
  * accepts connections.
  */
-final class PostgresServer extends DatabaseServer {
+public final class PostgresServer extends DatabaseServer {
 
   static final String ADMIN = "postgres";
   static final String ADMIN_PASSWORD = "harness-admin-pw";
@@ -46,7 +46,7 @@ final class PostgresServer extends DatabaseServer {
    * Starts a server, or skips the test (fails it under {@code CI=true}) when PostgreSQL is not
    * installed.
    */
-  static PostgresServer start() throws Exception {
+  public static PostgresServer start() throws Exception {
     Optional<Path> bin = bindir();
     require(bin.isPresent() && Files.isExecutable(bin.get().resolve("initdb")),
         "PostgreSQL server binaries (pg_config --bindir, initdb, pg_ctl)",
@@ -124,7 +124,7 @@ final class PostgresServer extends DatabaseServer {
   }
 
   @Override
-  void stop() {
+  public void stop() {
     try {
       run(as("postgres", List.of(bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-m", "fast",
           "-w", "-t", "60", "stop")), dir.resolve("stop.log"), Duration.ofSeconds(90));
@@ -134,22 +134,22 @@ final class PostgresServer extends DatabaseServer {
   }
 
   @Override
-  boolean offersTls() {
+  public boolean offersTls() {
     return tls;
   }
 
   @Override
-  String engine() {
+  public String engine() {
     return "postgres";
   }
 
   @Override
-  int port() {
+  public int port() {
     return port;
   }
 
   @Override
-  String version() throws SQLException {
+  public String version() throws SQLException {
     try (Connection c = admin(); Statement s = c.createStatement(); ResultSet r = s.executeQuery("SHOW server_version")) {
       r.next();
       return "PostgreSQL " + r.getString(1);
@@ -157,7 +157,7 @@ final class PostgresServer extends DatabaseServer {
   }
 
   @Override
-  Connection admin() throws SQLException {
+  public Connection admin() throws SQLException {
     return connect(ADMIN, ADMIN_PASSWORD);
   }
 
@@ -171,14 +171,14 @@ final class PostgresServer extends DatabaseServer {
   }
 
   @Override
-  void createMaster(String user, String password) throws SQLException {
+  public void createMaster(String user, String password) throws SQLException {
     // As on RDS: the master manages roles but is no superuser.
     adminExecute("CREATE ROLE " + pgIdent(user) + " LOGIN CREATEROLE PASSWORD "
         + pgString(password));
   }
 
   @Override
-  void createLoginUser(String user, String password, String master) throws SQLException {
+  public void createLoginUser(String user, String password, String master) throws SQLException {
     String role = pgIdent(user);
     adminExecute("CREATE ROLE " + role + " LOGIN PASSWORD " + pgString(password));
     if (versionNum >= 160000) {
@@ -190,12 +190,12 @@ final class PostgresServer extends DatabaseServer {
   }
 
   @Override
-  void dropUser(String user) throws SQLException {
+  public void dropUser(String user) throws SQLException {
     adminExecute("DROP ROLE IF EXISTS " + pgIdent(user));
   }
 
   @Override
-  Login login(String user, String password) {
+  public Login login(String user, String password) {
     try (Connection c = connect(user, password)) {
       return Login.OK;
     } catch (SQLException e) {
