@@ -62,6 +62,20 @@ final class EngineFixture {
     return start.token();
   }
 
+  /**
+   * Restores, lets the instance come up, starts {@code settings}, then (a parameter group now
+   * {@code pending-reboot}, the settle time passed) completes it and starts {@code reboot}.
+   */
+  OperationToken upToRebootStarted(TagStateMachine engine) {
+    OperationToken token = restore();
+    status("available");
+    engine.poll(ID, token);
+    pendingReboot();
+    advance(SETTLE.plusSeconds(1));
+    engine.poll(ID, token);
+    return token;
+  }
+
   void status(String status) {
     rds.setStatus(ID, status);
   }

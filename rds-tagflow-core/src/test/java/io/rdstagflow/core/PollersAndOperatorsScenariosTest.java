@@ -165,13 +165,8 @@ class PollersAndOperatorsScenariosTest {
 
   @Test
   void row32_staleWriteOfAnEarlierStepIsReadAsDoneAndRepairedInTheNextWrite() {
-    OperationToken token = f.restore();
-    f.status("available");
     TagStateMachine engine = f.engine();
-    engine.poll(ID, token);
-    f.pendingReboot();
-    f.advance(SETTLE.plusSeconds(1));
-    engine.poll(ID, token); // settings done, reboot started
+    OperationToken token = f.upToRebootStarted(engine); // settings done, reboot started
     // A slow poller writes its old view: settings started.
     f.rds.setTag(ID, "tagflow:step:settings", "seq=1 state=started since=2026-11-24T10:00:00Z tries=1");
     f.inSync();

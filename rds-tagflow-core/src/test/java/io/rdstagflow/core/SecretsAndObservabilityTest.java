@@ -102,13 +102,8 @@ class SecretsAndObservabilityTest {
 
   @Test
   void listenerHearsEveryEventOfAFlowInOrder() {
-    OperationToken token = f.restore();
-    f.status("available");
     TagStateMachine engine = f.engine();
-    engine.poll(ID, token);
-    f.pendingReboot();
-    f.advance(SETTLE.plusSeconds(1));
-    engine.poll(ID, token);
+    OperationToken token = f.upToRebootStarted(engine); // settings done, reboot started
     f.inSync();
     f.advance(SETTLE.plusSeconds(1));
     engine.poll(ID, token);
