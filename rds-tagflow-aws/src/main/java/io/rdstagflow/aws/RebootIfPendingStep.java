@@ -1,5 +1,6 @@
 package io.rdstagflow.aws;
 
+import io.rdstagflow.core.Completion;
 import io.rdstagflow.core.Step;
 import io.rdstagflow.core.StepContext;
 import io.rdstagflow.core.StepResult;
@@ -54,8 +55,9 @@ public final class RebootIfPendingStep implements Step {
 
   /** Complete when no parameter group waits for a reboot any more. */
   @Override
-  public boolean isComplete(StepContext context) {
-    return !context.instance().isPendingReboot();
+  public Completion completion(StepContext context) {
+    return context.instance().isPendingReboot()
+        ? Completion.notYet("a parameter group is still pending-reboot") : Completion.complete();
   }
 
   @Override

@@ -120,11 +120,11 @@ class ModifySettingsStepTest {
     rds.modifyDBInstance(r -> r.dbInstanceIdentifier("db-1").dbParameterGroupName("pg-b").applyImmediately(true));
     clock.advance(Duration.ofSeconds(1));
     assertThat(context().instance().isPendingReboot()).isTrue();
-    assertThat(reboot.isComplete(context())).isFalse();
+    assertThat(reboot.completion(context()).isComplete()).isFalse();
 
     assertThat(reboot.run(context())).isEqualTo(StepResult.started());
     clock.advance(Duration.ofSeconds(1));
-    assertThat(reboot.isComplete(context())).isTrue();
+    assertThat(reboot.completion(context()).isComplete()).isTrue();
     assertThat(rds.calls().count("RebootDBInstance")).isEqualTo(1);
   }
 

@@ -3,8 +3,8 @@ package io.rdstagflow.aws;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import io.rdstagflow.core.ErrorClassification;
-import io.rdstagflow.core.ErrorClassification.Kind;
+import io.rdstagflow.core.spi.ErrorClassification;
+import io.rdstagflow.core.spi.ErrorClassification.Kind;
 import io.rdstagflow.core.RdsInstance;
 import io.rdstagflow.testkit.FakeRds;
 import io.rdstagflow.testkit.LifecycleTimings;

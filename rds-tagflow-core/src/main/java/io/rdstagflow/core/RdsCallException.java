@@ -1,5 +1,6 @@
 package io.rdstagflow.core;
 
+import io.rdstagflow.core.spi.ErrorClassification;
 import java.util.Objects;
 
 /**

@@ -1,5 +1,8 @@
 package io.rdstagflow.core;
 
+import io.rdstagflow.core.spi.RdsGateway;
+import java.util.Set;
+
 /**
  * One unit of work of a {@link Flow}: for example "modify the instance's settings" or "reboot if a
  * parameter group waits for it".
@@ -39,10 +42,29 @@ public interface Step {
 
   /**
    * For a step that returned {@link StepResult#started()}: whether its asynchronous work is
-   * complete. The engine asks only once the instance has settled and the settle time has passed;
-   * the default says yes. Override it when a settled instance alone does not prove the work done.
+   * complete, judged on the describe of the current poll. The engine asks only once the instance
+   * has settled and the settle time has passed since the step started; the settle time is a floor,
+   * not a proof (a describe can lag behind an accepted modify for longer). The default says
+   * complete; a step that changes something a describe shows should check that it shows it, and
+   * say what it still waits for when it does not (the poll's description shows the reason).
    */
-  default boolean isComplete(StepContext context) {
-    return true;
+  default Completion completion(StepContext context) {
+    return Completion.complete();
+  }
+
+  /**
+   * Instance statuses this step repairs, so it runs on them instead of the operation failing (a
+   * storage increase runs on {@code storage-full}); none by default.
+   */
+  default Set<String> repairs() {
+    return Set.of();
+  }
+
+  /**
+   * The flow parameters this step reads with {@link StepContext#parameter(String)}: a start
+   * without one of them is refused before anything is written. None by default.
+   */
+  default Set<String> requiredParameters() {
+    return Set.of();
   }
 }

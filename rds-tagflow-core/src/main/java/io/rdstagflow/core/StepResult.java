@@ -8,7 +8,7 @@ import java.util.Objects;
  * <ul>
  *   <li>{@link #done()}: finished now; the engine moves on to the next step in the same poll.
  *   <li>{@link #started()}: an asynchronous RDS operation was accepted; the step is complete once
- *       the instance has settled, the settle time has passed and {@link Step#isComplete} agrees.
+ *       the instance has settled, the settle time has passed and {@link Step#completion} says the step is complete.
  *   <li>{@link #waiting(String)}: not ready yet, ask again next poll; not counted as an attempt.
  *   <li>{@link #retry(String)}: a passing failure the step recognised; counted against the retry
  *       policy, the next attempt waits for the backoff.

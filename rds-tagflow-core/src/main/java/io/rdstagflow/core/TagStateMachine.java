@@ -1,5 +1,6 @@
 package io.rdstagflow.core;
 
+import io.rdstagflow.core.spi.RdsGateway;
 import io.rdstagflow.core.internal.Engine;
 import io.rdstagflow.core.internal.EngineSettings;
 import io.rdstagflow.core.internal.TagCodec;

@@ -1,5 +1,6 @@
 package io.rdstagflow.core;
 
+import io.rdstagflow.core.spi.RdsGateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.rdstagflow.core.testing.InMemoryRdsGateway;

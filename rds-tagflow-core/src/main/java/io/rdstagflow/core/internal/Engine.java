@@ -1,7 +1,7 @@
 package io.rdstagflow.core.internal;
 
 import io.rdstagflow.core.ConcurrentOperationException;
-import io.rdstagflow.core.ErrorClassification;
+import io.rdstagflow.core.spi.ErrorClassification;
 import io.rdstagflow.core.Flow;
 import io.rdstagflow.core.FlowStart;
 import io.rdstagflow.core.Inspection;

@@ -3,7 +3,7 @@ package io.rdstagflow.core.internal;
 import io.rdstagflow.core.ClaimPolicy;
 import io.rdstagflow.core.Flow;
 import io.rdstagflow.core.FlowListener;
-import io.rdstagflow.core.RdsGateway;
+import io.rdstagflow.core.spi.RdsGateway;
 import io.rdstagflow.core.StatusPolicy;
 import java.time.Clock;
 import java.time.Duration;

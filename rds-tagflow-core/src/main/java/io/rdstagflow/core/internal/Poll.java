@@ -1,6 +1,6 @@
 package io.rdstagflow.core.internal;
 
-import io.rdstagflow.core.ErrorClassification;
+import io.rdstagflow.core.spi.ErrorClassification;
 import io.rdstagflow.core.Flow;
 import io.rdstagflow.core.FlowListener;
 import io.rdstagflow.core.OperationStatus;
@@ -221,7 +221,7 @@ final class Poll {
         }
         boolean complete;
         try {
-          complete = step.isComplete(context(i, st, now));
+          complete = step.completion(context(i, st, now)).isComplete();
         } catch (RuntimeException e) {
           return stepThrew(i, e);
         }

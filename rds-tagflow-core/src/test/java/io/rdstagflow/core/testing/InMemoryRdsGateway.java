@@ -1,7 +1,7 @@
 package io.rdstagflow.core.testing;
 
-import io.rdstagflow.core.ErrorClassification;
-import io.rdstagflow.core.RdsGateway;
+import io.rdstagflow.core.spi.ErrorClassification;
+import io.rdstagflow.core.spi.RdsGateway;
 import io.rdstagflow.core.RdsInstance;
 import java.util.ArrayDeque;
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
 package io.rdstagflow.core.testing;
 
+import io.rdstagflow.core.Completion;
 import io.rdstagflow.core.Step;
 import io.rdstagflow.core.StepContext;
 import io.rdstagflow.core.StepResult;
@@ -60,7 +61,7 @@ public final class ScriptedStep implements Step {
     return this;
   }
 
-  /** What {@link #isComplete} answers from now on. */
+  /** What {@link #completion} answers from now on. */
   public ScriptedStep complete(boolean complete) {
     this.complete = complete;
     return this;
@@ -89,7 +90,7 @@ public final class ScriptedStep implements Step {
   }
 
   @Override
-  public boolean isComplete(StepContext context) {
-    return complete;
+  public Completion completion(StepContext context) {
+    return complete ? Completion.complete() : Completion.notYet("the script says not yet");
   }
 }

@@ -1,5 +1,6 @@
-package io.rdstagflow.core;
+package io.rdstagflow.core.spi;
 
+import io.rdstagflow.core.RdsInstance;
 import java.util.Collection;
 import java.util.Map;
 import java.util.Optional;

@@ -1,4 +1,4 @@
-package io.rdstagflow.core;
+package io.rdstagflow.core.spi;
 
 import java.util.Objects;
 
