@@ -50,6 +50,7 @@ public final class RdsStarter {
       RestoreDbInstanceFromDbSnapshotRequest request) {
     FlowStart start = engine.startTags(request.dbInstanceIdentifier(), flowName, parameters);
     rds.restoreDBInstanceFromDBSnapshot(request.toBuilder().tags(merged(start, request.tags())).build());
+    engine.startAccepted(request.dbInstanceIdentifier(), start);
     return start.token();
   }
 
@@ -64,6 +65,7 @@ public final class RdsStarter {
       RestoreDbInstanceToPointInTimeRequest request) {
     FlowStart start = engine.startTags(request.targetDBInstanceIdentifier(), flowName, parameters);
     rds.restoreDBInstanceToPointInTime(request.toBuilder().tags(merged(start, request.tags())).build());
+    engine.startAccepted(request.targetDBInstanceIdentifier(), start);
     return start.token();
   }
 
@@ -77,6 +79,7 @@ public final class RdsStarter {
   public OperationToken create(String flowName, Map<String, String> parameters, CreateDbInstanceRequest request) {
     FlowStart start = engine.startTags(request.dbInstanceIdentifier(), flowName, parameters);
     rds.createDBInstance(request.toBuilder().tags(merged(start, request.tags())).build());
+    engine.startAccepted(request.dbInstanceIdentifier(), start);
     return start.token();
   }
 

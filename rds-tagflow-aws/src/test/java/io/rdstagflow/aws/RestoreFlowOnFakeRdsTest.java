@@ -54,18 +54,22 @@ class RestoreFlowOnFakeRdsTest {
     assertThat(moving).containsExactly(
         "DescribeDBInstances,ModifyDBInstance,AddTagsToResource",
         "DescribeDBInstances,RebootDBInstance,AddTagsToResource",
-        "DescribeDBInstances,RemoveTagsFromResource");
+        "DescribeDBInstances,AddTagsToResource");
   }
 
   @Test
-  void tagsAreBornWithTheInstanceChangeAtEachStageAndAreGoneAtTheEnd() {
+  void tagsAreBornWithTheInstanceChangeAtEachStageAndEndAsTheTerminalRecord() {
     TagStateMachine engine = f.engine();
     OperationToken token = f.restore(engine);
     Map<String, String> born = tags();
     assertThat(born).containsEntry("team", "payments")
-        .containsEntry("tagflow:flow", "name=restore-from-snapshot v=1 since=" + token.since() + " state=running")
+        .containsEntry("tagflow:flow", "v=2 name=restore-from-snapshot def=1 fp=" + f.flow.fingerprint()
+            + " since=" + token.since() + " state=running")
         .containsEntry("tagflow:step:settings", "seq=1 state=pending")
-        .containsEntry("tagflow:param:snapshot", "nightly");
+        .containsEntry("tagflow:param:snapshot", "value=nightly");
+    assertThat(f.rds.describeDBInstances(r -> r.dbInstanceIdentifier(ID)).dbInstances().get(0).tagList())
+        .filteredOn(t -> t.key().startsWith("tagflow:"))
+        .allSatisfy(t -> assertThat(t.value()).startsWith("op=" + token.operationId().orElseThrow() + " "));
 
     f.clock.advance(Duration.ofMinutes(10));
     assertThat(engine.poll(ID, token).description()).isEqualTo("step settings started");
@@ -79,7 +83,9 @@ class RestoreFlowOnFakeRdsTest {
     OperationStatus end = engine.poll(ID, token);
 
     assertThat(end.state()).isEqualTo(State.SUCCEEDED);
-    assertThat(tags()).containsOnly(Map.entry("team", "payments"));
+    assertThat(tags()).containsEntry("team", "payments")
+        .containsEntry("tagflow:step:users", "seq=3 state=done")
+        .hasEntrySatisfying("tagflow:flow", v -> assertThat(v).contains("state=succeeded ended="));
   }
 
   @Test
@@ -136,7 +142,8 @@ class RestoreFlowOnFakeRdsTest {
 
     assertThat(first.state()).isEqualTo(State.IN_PROGRESS);
     assertThat(first.description()).contains("InvalidDBInstanceState");
-    assertThat(tags().get("tagflow:step:settings")).isEqualTo("seq=1 state=pending");
+    assertThat(tags().get("tagflow:step:settings")).startsWith("seq=1 state=running since=")
+        .contains("reason=transient error InvalidDBInstanceState");
     assertThat(engine.poll(ID, token).description()).isEqualTo("step settings started");
     assertThat(f.pollUntilDone(() -> engine.poll(ID, token)).succeeded()).isTrue();
   }
@@ -164,7 +171,8 @@ class RestoreFlowOnFakeRdsTest {
 
     assertThat(history.finalStatus()).isEqualTo(
         OperationStatus.failed("flow restore-from-snapshot failed: instance status incompatible-restore"));
-    assertThat(tags().get("tagflow:flow")).endsWith("state=failed reason=failed: instance status incompatible-restore");
+    assertThat(tags().get("tagflow:flow")).contains("state=failed ended=")
+        .endsWith("reason=flow restore-from-snapshot failed: instance status incompatible-restore");
   }
 
   @Test
@@ -210,7 +218,7 @@ class RestoreFlowOnFakeRdsTest {
 
     assertThat(history.succeeded()).isTrue();
     assertThat(history.polls().get(0).status().description()).isEqualTo("instance is deleting");
-    assertThat(deletion.encode()).startsWith("tagflow/1/deletion/");
+    assertThat(deletion.encode()).startsWith("tagflow/2/deletion/");
   }
 
   @Test
@@ -249,8 +257,10 @@ class RestoreFlowOnFakeRdsTest {
     logs.assertNoneContains(secrets);
   }
 
+  /** The instance's tags, library values without their {@code op=<id>} stamp. */
   private Map<String, String> tags() {
     return f.rds.describeDBInstances(r -> r.dbInstanceIdentifier(ID)).dbInstances().get(0).tagList().stream()
-        .collect(Collectors.toMap(t -> t.key(), t -> t.value(), (x, y) -> y, java.util.LinkedHashMap::new));
+        .collect(Collectors.toMap(t -> t.key(), t -> t.value().replaceFirst("^op=\\S+ ", ""), (x, y) -> y,
+            java.util.LinkedHashMap::new));
   }
 }

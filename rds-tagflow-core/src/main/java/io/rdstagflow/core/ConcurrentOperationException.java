@@ -19,13 +19,23 @@ public final class ConcurrentOperationException extends TagflowException {
     this.running = running;
   }
 
+  /**
+   * For the instance and an operation this engine cannot read (a flow definition it does not have, or
+   * a newer rds-tagflow's), which may still be running.
+   */
+  public ConcurrentOperationException(String instanceId, String what) {
+    super("instance " + instanceId + " is busy: " + what + "; try again when it has finished");
+    this.instanceId = instanceId;
+    this.running = null;
+  }
+
   /** The instance. */
   public String instanceId() {
     return instanceId;
   }
 
-  /** The token of the running flow. */
-  public OperationToken running() {
-    return running;
+  /** The token of the running flow; empty when the engine cannot read the running operation. */
+  public java.util.Optional<OperationToken> running() {
+    return java.util.Optional.ofNullable(running);
   }
 }

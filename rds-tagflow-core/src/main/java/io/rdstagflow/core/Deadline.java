@@ -13,6 +13,9 @@ import java.util.Objects;
 @FunctionalInterface
 public interface Deadline {
 
+  /** The longest deadline there is: ten years (longer ones overflow time arithmetic or mean "never"). */
+  Duration MAX = Duration.ofDays(3650);
+
   /** The time allowed for this instance, positive. */
   Duration forInstance(RdsInstance instance);
 
@@ -26,6 +29,10 @@ public interface Deadline {
     if (duration.isNegative() || duration.isZero()) {
       throw new IllegalArgumentException("a deadline must be positive, was " + duration);
     }
+    if (duration.compareTo(MAX) > 0) {
+      throw new IllegalArgumentException("a deadline may be at most " + MAX.toDays() + " days, was " + duration
+          + "; an operation nobody can finish should fail while someone still waits for it");
+    }
     return new Deadline() {
       @Override
       public Duration forInstance(RdsInstance instance) {
@@ -34,7 +41,7 @@ public interface Deadline {
 
       @Override
       public String toString() {
-        return duration.toString();
+        return io.rdstagflow.core.internal.Durations.human(duration);
       }
     };
   }
@@ -48,20 +55,22 @@ public interface Deadline {
   static Deadline growingWithStorage(Duration base, Duration per100Gib) {
     of(base);
     Objects.requireNonNull(per100Gib, "per100Gib");
-    if (per100Gib.isNegative()) {
-      throw new IllegalArgumentException("per100Gib must not be negative, was " + per100Gib);
+    if (per100Gib.isNegative() || per100Gib.compareTo(MAX) > 0) {
+      throw new IllegalArgumentException("per100Gib must be between 0 and " + MAX.toDays() + " days, was " + per100Gib);
     }
     return new Deadline() {
       @Override
       public Duration forInstance(RdsInstance instance) {
         int gib = instance.allocatedStorageGib().orElse(0);
         long hundreds = (gib + 99L) / 100L;
-        return base.plus(per100Gib.multipliedBy(hundreds));
+        Duration d = base.plus(per100Gib.multipliedBy(Math.min(hundreds, 1000)));
+        return d.compareTo(MAX) > 0 ? MAX : d;
       }
 
       @Override
       public String toString() {
-        return base + " + " + per100Gib + " per 100 GiB";
+        return io.rdstagflow.core.internal.Durations.human(base) + " + "
+            + io.rdstagflow.core.internal.Durations.human(per100Gib) + " per 100 GiB";
       }
     };
   }

@@ -27,12 +27,14 @@ public final class Flow {
   private static final Deadline DEFAULT_FLOW_DEADLINE = Deadline.of(Duration.ofDays(1));
 
   private final String name;
+  private final int version;
   private final List<Step> steps;
   private final List<StepPolicy> policies;
   private final Deadline deadline;
 
   private Flow(Builder b) {
     this.name = b.name;
+    this.version = b.version;
     this.steps = List.copyOf(b.steps);
     List<StepPolicy> resolved = new ArrayList<>();
     for (StepPolicy p : b.policies) {
@@ -55,6 +57,27 @@ public final class Flow {
   /** The flow's name, as written in the tags. */
   public String name() {
     return name;
+  }
+
+  /**
+   * The definition's version, 1 unless set: the number the author raises whenever the list of steps
+   * changes. An operation finishes on the definition it was begun under (written in its flow tag),
+   * so an engine keeps registered every version it may still have operations for.
+   */
+  public int version() {
+    return version;
+  }
+
+  /**
+   * A short fingerprint of the step names in order, written in the flow tag beside the version: a
+   * list changed without a new version number is refused instead of being run.
+   */
+  public String fingerprint() {
+    int h = 17;
+    for (Step s : steps) {
+      h = 31 * h + s.name().hashCode();
+    }
+    return String.format(java.util.Locale.ROOT, "%04x", (h ^ (h >>> 16)) & 0xffff);
   }
 
   /** The steps, in the order they run. */
@@ -88,7 +111,7 @@ public final class Flow {
     for (Step s : steps) {
       names.add(s.name());
     }
-    return "Flow[" + name + ": " + String.join(", ", names) + "]";
+    return "Flow[" + name + " v" + version + ": " + String.join(", ", names) + "]";
   }
 
   static void checkName(String what, String name) {
@@ -108,6 +131,7 @@ public final class Flow {
     private RetryPolicy retry = RetryPolicy.defaults();
     private Deadline stepDeadline = DEFAULT_STEP_DEADLINE;
     private Deadline flowDeadline = DEFAULT_FLOW_DEADLINE;
+    private int version = 1;
 
     private Builder(String name) {
       checkName("flow name", name);
@@ -140,6 +164,21 @@ public final class Flow {
       }
       steps.add(step);
       policies.add(policy);
+      return this;
+    }
+
+    /**
+     * The definition's version (1 by default). Raise it whenever the steps change, and keep the
+     * older version registered while operations begun under it may still be polled (a rolling
+     * deploy).
+     *
+     * @throws IllegalArgumentException if it is not between 1 and 9999
+     */
+    public Builder version(int version) {
+      if (version < 1 || version > 9999) {
+        throw new IllegalArgumentException("flow " + name + ": a version is 1 to 9999, was " + version);
+      }
+      this.version = version;
       return this;
     }
 

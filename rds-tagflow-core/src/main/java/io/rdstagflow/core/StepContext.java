@@ -49,13 +49,13 @@ public record StepContext(
   /**
    * A flow parameter.
    *
-   * @throws IllegalStateException if the flow was begun without it, naming the parameter
+   * @throws MissingFlowParameterException if the flow was begun without it, naming the parameter
+   *     (the engine fails the step with that message)
    */
   public String parameter(String name) {
     String value = parameters.get(name);
     if (value == null) {
-      throw new IllegalStateException(
-          "flow " + flowName + " was begun without the parameter '" + name + "' that step " + stepName + " needs");
+      throw new MissingFlowParameterException(flowName, stepName, name);
     }
     return value;
   }

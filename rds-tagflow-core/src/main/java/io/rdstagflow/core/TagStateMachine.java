@@ -1,17 +1,20 @@
 package io.rdstagflow.core;
 
-import io.rdstagflow.core.spi.RdsGateway;
 import io.rdstagflow.core.internal.Engine;
 import io.rdstagflow.core.internal.EngineSettings;
+import io.rdstagflow.core.internal.FlowRegistry;
 import io.rdstagflow.core.internal.TagCodec;
 import io.rdstagflow.core.internal.TagRules;
+import io.rdstagflow.core.spi.RdsGateway;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The engine: runs multi-step {@link Flow flows} on RDS instances with all of their state in the
@@ -50,17 +53,20 @@ public final class TagStateMachine {
   }
 
   /**
-   * The tags that begin a flow on an instance about to be created or restored, to be passed in that
-   * request's own tags, and the operation token. Nothing is called; the first poll finds the flow
-   * in the new instance's tags.
+   * The tags that begin an operation of the newest registered definition of a flow on an instance
+   * about to be created or restored, to be passed in that request's own tags, and the operation
+   * token. Nothing is called; the first poll finds the operation in the new instance's tags. Once
+   * RDS has accepted the request, call {@link #startAccepted}; the aws module's starter does both.
    *
-   * @param instanceId the new instance's identifier (for the listener and the logs)
+   * @param instanceId the new instance's identifier
    * @throws UnknownFlowException if no flow has this name
-   * @throws InvalidFlowParameterException if a parameter cannot be a tag or is named like a secret
-   * @throws TagLimitException if the flow alone needs more than 50 tags
+   * @throws InvalidFlowParameterException if a parameter cannot be a tag, is named like a secret,
+   *     or one that a step requires is missing
+   * @throws TagLimitException if the flow alone (with a claim policy's lease) needs more than 50
+   *     tags
    */
   public FlowStart startTags(String instanceId, String flowName, Map<String, String> parameters) {
-    return engine.startTags(instanceId, flowName, parameters);
+    return startTags(instanceId, engine.flow(flowName), parameters);
   }
 
   /** {@link #startTags(String, String, Map)} without parameters. */
@@ -69,25 +75,60 @@ public final class TagStateMachine {
   }
 
   /**
-   * Begins a flow on an existing instance: one describe, one tag write (and one removal of an older
-   * flow's keys that the new one does not use). A failed flow, or one past its flow deadline that
-   * nobody polled to the end, is replaced.
+   * As {@link #startTags(String, String, Map)} for this flow definition, which must be registered.
+   *
+   * @throws UnknownFlowException if it is not registered
+   */
+  public FlowStart startTags(String instanceId, Flow flow, Map<String, String> parameters) {
+    Objects.requireNonNull(instanceId, "instanceId");
+    return engine.startTags(instanceId, Objects.requireNonNull(flow, "flow"), Objects.requireNonNull(parameters,
+        "parameters"));
+  }
+
+  /**
+   * Tells the engine that RDS accepted the create or restore request carrying {@code start}'s tags:
+   * the listener hears {@code flowStarted} and the start is logged. A start that RDS refused is
+   * never reported as begun.
+   */
+  public void startAccepted(String instanceId, FlowStart start) {
+    engine.startAccepted(Objects.requireNonNull(instanceId, "instanceId"), Objects.requireNonNull(start, "start"));
+  }
+
+  /**
+   * Begins an operation of the newest registered definition of a flow on an existing instance: one
+   * describe, one tag write (and a removal of an older operation's keys the new one does not use,
+   * which may fail harmlessly). An ended operation, or one past its flow deadline that nobody
+   * polled to the end, is replaced. Repeated with the same flow and parameters while the operation
+   * it began has not advanced (a retry after an ambiguous failure: the write landed, its answer was
+   * lost), it returns that operation's token and writes nothing.
    *
    * @return the token to return as OSB's {@code operation}
-   * @throws ConcurrentOperationException if a flow is still running (OSB's 422 ConcurrencyError)
+   * @throws ConcurrentOperationException if an operation is still running (OSB's 422 ConcurrencyError)
    * @throws UnknownFlowException if no flow has this name
-   * @throws InvalidFlowParameterException if a parameter cannot be a tag or is named like a secret
-   * @throws TagLimitException if the instance's other tags and the flow's exceed 50
+   * @throws InvalidFlowParameterException if a parameter cannot be a tag, is named like a secret,
+   *     or one that a step requires is missing
+   * @throws TagLimitException if the instance's other tags and the operation's exceed 50
    * @throws InstanceNotFoundException if the instance does not exist
-   * @throws RdsCallException if an RDS call failed; nothing or only the new tags were written
+   * @throws RdsCallException if an RDS call failed; begin again with the same arguments
    */
   public OperationToken begin(String instanceId, String flowName, Map<String, String> parameters) {
-    return engine.begin(instanceId, flowName, parameters);
+    return begin(instanceId, engine.flow(flowName), parameters);
   }
 
   /** {@link #begin(String, String, Map)} without parameters. */
   public OperationToken begin(String instanceId, String flowName) {
     return begin(instanceId, flowName, Map.of());
+  }
+
+  /**
+   * As {@link #begin(String, String, Map)} for this flow definition, which must be registered.
+   *
+   * @throws UnknownFlowException if it is not registered
+   */
+  public OperationToken begin(String instanceId, Flow flow, Map<String, String> parameters) {
+    Objects.requireNonNull(instanceId, "instanceId");
+    return engine.begin(instanceId, Objects.requireNonNull(flow, "flow"), Objects.requireNonNull(parameters,
+        "parameters"));
   }
 
   /**
@@ -100,9 +141,10 @@ public final class TagStateMachine {
   }
 
   /**
-   * Advances whatever flow the instance's tags record and says where it stands; without a flow, the
-   * instance status alone answers. Never throws for a transient RDS error: the operation stays in
-   * progress with a retry-after hint.
+   * Advances the operation the instance's flow tag records and says where it stands; without one,
+   * the instance status alone answers. A poll without a token cannot tell "no operation" from "one
+   * whose tags a lagging describe does not show yet": brokers pass the token they returned. Never
+   * throws for a transient RDS error: the operation stays in progress with a retry-after hint.
    *
    * @throws RdsCallException if RDS refused a call permanently (for example for want of a
    *     permission); the operation's state is unchanged
@@ -112,12 +154,13 @@ public final class TagStateMachine {
   }
 
   /**
-   * As {@link #poll(String)}, for the operation this token names: a poll for an older operation
-   * than the instance's current one answers for the older one (never the new one's progress); a
-   * deletion's token answers {@code succeeded} once the instance is gone; an instance that a
-   * describe does not list within 5 minutes of its operation's start is taken for describe lag (in
-   * progress), not loss; and step tags a late write put back after the token's flow ended are
-   * answered as the ended flow and removed (docs/tag-format.md).
+   * Advances exactly the operation this token names and says where it stands. Only tags stamped
+   * with its operation id are evidence for it: while they are not visible (a lagging describe
+   * right after {@code begin}, or an instance a describe does not list yet) the answer is in
+   * progress for 5 minutes from its start, then failed naming the operation, never succeeded from
+   * the instance status alone. After it ended, its terminal record keeps its answer until the next
+   * operation begins; a poll with the token of an operation a newer one replaced fails, saying so.
+   * A deletion's token answers {@code succeeded} once the instance is gone.
    *
    * @throws RdsCallException if RDS refused a call permanently
    */
@@ -140,41 +183,69 @@ public final class TagStateMachine {
   }
 
   /**
-   * What the instance's tags say: the operation, each step's state, tries, reasons and times, or
-   * what is wrong with the tags. One describe, no write.
+   * What the instance's tags say: the last operation (running or its terminal record), each step's
+   * state, tries, reasons and times, or what is wrong with the tags. One describe, no write.
    *
    * @throws InstanceNotFoundException if the instance does not exist
    * @throws RdsCallException if the describe failed
    */
   public Inspection inspect(String instanceId) {
-    return engine.inspect(instanceId);
+    return engine.inspect(Objects.requireNonNull(instanceId, "instanceId"));
   }
 
   /**
-   * Operator action: makes a failed flow run again from its failed step (that step pending, its
-   * tries reset; the flow deadline counted anew from now). One describe, one tag write; the next
-   * poll runs the step.
+   * The operation running on the instance, if any: begun, not ended and within its flow deadline,
+   * which is exactly when {@link #begin} refuses another. One describe, no write.
    *
-   * @return the flow's token, unchanged
-   * @throws OperatorActionException if the instance has no failed flow, or its tags are not
+   * @throws InstanceNotFoundException if the instance does not exist
+   * @throws RdsCallException if the describe failed
+   */
+  public Optional<Inspection.OperationView> runningOperation(String instanceId) {
+    return engine.runningOperation(Objects.requireNonNull(instanceId, "instanceId"));
+  }
+
+  /**
+   * Operator action: makes a failed operation run again from where it stopped (the failed step
+   * pending with its tries reset; the deadlines of the flow and of the running step counted anew
+   * from now). One describe, one tag write; the next poll runs the step, and a poll with the
+   * operation's token goes on answering for it.
+   *
+   * @return the operation's token, unchanged
+   * @throws OperatorActionException if the instance has no failed operation, or its tags are not
    *     understood
    * @throws InstanceNotFoundException if the instance does not exist
    * @throws RdsCallException if an RDS call failed
    */
   public OperationToken retry(String instanceId) {
-    return engine.retry(instanceId);
+    return engine.retry(Objects.requireNonNull(instanceId, "instanceId"));
   }
 
   /**
-   * Operator action: removes every tag of the flow, touching nothing else; later polls answer from
-   * the instance status alone. One describe and at most one removal.
+   * Operator action: ends the running operation as failed ("aborted by an operator"), touching
+   * nothing else; polls with its token answer failed, never succeeded. Library tags that cannot be
+   * understood are removed instead. One describe and one write.
    *
-   * @return {@code false} if the instance had no flow tags
+   * @return {@code false} if no operation was running
    * @throws InstanceNotFoundException if the instance does not exist
    * @throws RdsCallException if an RDS call failed
    */
   public boolean abort(String instanceId) {
-    return engine.abort(instanceId);
+    return engine.abort(Objects.requireNonNull(instanceId, "instanceId"));
+  }
+
+  /**
+   * Operator action: moves the operation on the instance (running, failed, or begun under a
+   * definition this engine no longer has) to another registered definition of its flow. Steps
+   * count as done for the longest run of the new definition's first steps that were all done in
+   * the old one; every later step runs, again if it had run: never a step skipped. Deadlines count
+   * anew from now. One describe, one write.
+   *
+   * @return the operation's new token (the same operation id, the new definition)
+   * @throws OperatorActionException if there is no operation, it has succeeded, or the version is
+   *     not registered
+   */
+  public OperationToken moveToDefinition(String instanceId, int version) {
+    return engine.moveToDefinition(Objects.requireNonNull(instanceId, "instanceId"), version);
   }
 
   /** The prefix of the engine's tag keys. */
@@ -194,8 +265,9 @@ public final class TagStateMachine {
    */
   public static final class Builder {
     private final RdsGateway gateway;
-    private final Map<String, Flow> flows = new LinkedHashMap<>();
+    private final List<Flow> flows = new ArrayList<>();
     private Clock clock = Clock.systemUTC();
+    private Sleeper sleeper;
     private String tagPrefix = DEFAULT_TAG_PREFIX;
     private Duration settleTime = Duration.ofSeconds(30);
     private Duration pollBudget = Duration.ofSeconds(20);
@@ -211,15 +283,21 @@ public final class TagStateMachine {
     }
 
     /**
-     * Registers a flow.
+     * Registers a flow definition. Several versions of one flow may be registered (keep every
+     * version operations may still run on during a rolling deploy); new operations use the newest.
      *
-     * @throws IllegalArgumentException if a flow of that name is already registered
+     * @throws IllegalArgumentException if this name and version are already registered
      */
     public Builder flow(Flow flow) {
       Objects.requireNonNull(flow, "flow");
-      if (flows.putIfAbsent(flow.name(), flow) != null) {
-        throw new IllegalArgumentException("a flow named " + flow.name() + " is already registered");
+      for (Flow f : flows) {
+        if (f.name().equals(flow.name()) && f.version() == flow.version()) {
+          throw new IllegalArgumentException("flow " + flow.name() + " version " + flow.version()
+              + " is already registered" + (f.fingerprint().equals(flow.fingerprint()) ? ""
+              : " with other steps (" + f + "): a changed list of steps needs a new version number"));
+        }
       }
+      flows.add(flow);
       return this;
     }
 
@@ -230,17 +308,38 @@ public final class TagStateMachine {
     }
 
     /**
+     * How a poll pauses before retrying a tag write that records an accepted action. Real time by
+     * default with the system clock; with another clock and no sleeper the retries do not pause. On
+     * the test kit's virtual clock pass {@code clock::advance}.
+     */
+    public Builder sleeper(Sleeper sleeper) {
+      this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
+      return this;
+    }
+
+    /**
      * The prefix of every tag key, {@code tagflow:} by default.
      *
+     * <p>The library reads and removes only keys of its own shape under the prefix
+     * ({@code <prefix>flow}, {@code <prefix>step:<name>}, {@code <prefix>param:<name>},
+     * {@code <prefix>lease}); other tags under it are the user's and are kept.
+     *
      * @throws IllegalArgumentException if it is empty, longer than 40 characters, outside the tag
-     *     character set, or begins with {@code aws:} or {@code rds:}
+     *     character set, begins with {@code aws:} or {@code rds:} in any case, or does not end in a
+     *     separator ({@code : / . - _ = + @})
      */
     public Builder tagPrefix(String prefix) {
       Objects.requireNonNull(prefix, "prefix");
       String problem = TagRules.keyProblem(prefix);
-      if (problem != null || prefix.length() > 40) {
-        throw new IllegalArgumentException("tag prefix '" + prefix + "' is not usable: "
-            + (problem != null ? problem : "it may have at most 40 characters"));
+      if (problem == null && prefix.length() > 40) {
+        problem = "it may have at most 40 characters";
+      }
+      if (problem == null && ":/.-_=+@".indexOf(prefix.charAt(prefix.length() - 1)) < 0) {
+        problem = "it must end in a separator (: / . - _ = + @) so that no tag of the user's shares its keys by"
+            + " accident";
+      }
+      if (problem != null) {
+        throw new IllegalArgumentException("tag prefix '" + prefix + "' is not usable: " + problem);
       }
       this.tagPrefix = prefix;
       return this;
@@ -320,7 +419,8 @@ public final class TagStateMachine {
         throw new IllegalStateException("register at least one flow");
       }
       TagCodec codec = new TagCodec(tagPrefix);
-      for (Flow flow : flows.values()) {
+      FlowRegistry registry = new FlowRegistry(flows);
+      for (Flow flow : flows) {
         for (Step step : flow.steps()) {
           String problem = TagRules.keyProblem(codec.stepKey(step.name()));
           if (problem != null) {
@@ -330,8 +430,9 @@ public final class TagStateMachine {
         }
       }
       String owner = ownerId != null ? ownerId : randomOwnerId();
-      return new TagStateMachine(new Engine(new EngineSettings(gateway, flows, clock, codec, settleTime, pollBudget,
-          clockSkew, transientRetryAfter, claimPolicy, owner, statusPolicy, listener)));
+      Sleeper pause = sleeper != null ? sleeper : clock.equals(Clock.systemUTC()) ? Sleeper.system() : d -> { };
+      return new TagStateMachine(new Engine(new EngineSettings(gateway, registry, clock, pause, codec, settleTime,
+          pollBudget, clockSkew, transientRetryAfter, claimPolicy, owner, statusPolicy, listener)));
     }
 
     private static String randomOwnerId() {

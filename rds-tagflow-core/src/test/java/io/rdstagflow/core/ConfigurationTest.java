@@ -79,15 +79,18 @@ class ConfigurationTest {
 
   @Test
   void operationTokensRoundTripAndBadOnesAreRefusedClearly() {
-    OperationToken flow = OperationToken.forFlow("restore-from-snapshot", Instant.parse("2026-11-24T10:15:00.123Z"));
+    OperationToken flow = OperationToken.forFlow("restore-from-snapshot", 3, Instant.parse("2026-11-24T10:15:00.123Z"),
+        "shq4k2w7c");
     OperationToken deletion = OperationToken.forDeletion(Instant.parse("2026-11-24T10:15:00Z"));
 
     assertThat(OperationToken.parse(flow.encode())).isEqualTo(flow);
     assertThat(OperationToken.parse(deletion.encode())).isEqualTo(deletion);
-    assertThat(flow.encode()).isEqualTo("tagflow/1/flow/restore-from-snapshot/2026-11-24T10:15:00Z");
+    assertThat(flow.encode()).isEqualTo("tagflow/2/flow/restore-from-snapshot/3/2026-11-24T10:15:00Z/shq4k2w7c");
+    assertThat(OperationToken.parse("tagflow/3/anything/a/newer/library/writes").kind())
+        .isEqualTo(OperationToken.Kind.NEWER_FORMAT);
     assertThatThrownBy(() -> OperationToken.parse("provision")).isInstanceOf(InvalidOperationTokenException.class)
         .hasMessageContaining("'provision'");
-    assertThatThrownBy(() -> OperationToken.parse("tagflow/1/flow/x/yesterday"))
+    assertThatThrownBy(() -> OperationToken.parse("tagflow/2/flow/x/1/yesterday/shq4k2w7c"))
         .isInstanceOf(InvalidOperationTokenException.class).hasMessageContaining("ISO-8601");
   }
 

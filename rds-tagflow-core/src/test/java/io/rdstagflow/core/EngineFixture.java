@@ -59,6 +59,7 @@ final class EngineFixture {
     Map<String, String> tags = new LinkedHashMap<>(Map.of("team", "payments"));
     tags.putAll(start.tags());
     rds.put(RdsInstance.builder(ID).status("creating").tags(tags).build());
+    engine().startAccepted(ID, start);
     return start.token();
   }
 
@@ -88,18 +89,34 @@ final class EngineFixture {
     rds.setParameterGroups(ID, List.of(new RdsInstance.ParameterGroup("pg-custom", "in-sync")));
   }
 
+  /** A library tag's value without its {@code op=<id>} stamp, or {@code null}. */
   String tag(String key) {
-    return rds.tags(ID).get("tagflow:" + key);
+    return unstamped(rds.tags(ID).get("tagflow:" + key));
   }
 
+  /** The library's tags, their values without the {@code op=<id>} stamp. */
   Map<String, String> flowTags() {
     Map<String, String> mine = new LinkedHashMap<>();
     rds.tags(ID).forEach((k, v) -> {
       if (k.startsWith("tagflow:")) {
-        mine.put(k, v);
+        mine.put(k, unstamped(v));
       }
     });
     return mine;
+  }
+
+  /** The operation id the flow tag is stamped with. */
+  String opId() {
+    return rds.tags(ID).get("tagflow:flow").replaceFirst("^op=(\\S+) .*", "$1");
+  }
+
+  /** Sets a library tag as a poll of the current operation would write it (stamped with its id). */
+  void setOwnTag(String key, String value) {
+    rds.setTag(ID, "tagflow:" + key, "op=" + opId() + " " + value);
+  }
+
+  static String unstamped(String value) {
+    return value == null ? null : value.replaceFirst("^op=\\S+ ", "");
   }
 
   void advance(Duration d) {

@@ -90,7 +90,7 @@ class FailureScenariosTest {
   }
 
   @Test
-  void row12_earlierStepsFinishedInTheSamePollAreStillRecordedWhenALaterStepMeetsATransientError() {
+  void row12_earlierStepsFinishedInTheSamePollAreStillRecordedWithTheTransientErrorsFirstAttempt() {
     f.users.thenThrow(new TransientFailure("Throttling"));
     engine.poll(ID, token);
     f.advance(SETTLE.plusSeconds(1));
@@ -101,7 +101,8 @@ class FailureScenariosTest {
     assertThat(f.rds.count(ADD_TAGS)).isEqualTo(1);
     assertThat(f.tag("step:settings")).contains("state=done");
     assertThat(f.tag("step:reboot")).contains("state=done");
-    assertThat(f.tag("step:users")).isEqualTo("seq=3 state=pending");
+    assertThat(f.tag("step:users")).isEqualTo("seq=3 state=running since=2026-11-24T10:00:31Z tries=0"
+        + " reason=transient error Throttling");
   }
 
   @Test
@@ -144,8 +145,8 @@ class FailureScenariosTest {
     OperationStatus status = engine.poll(ID, token);
 
     assertThat(status.state()).isEqualTo(State.FAILED);
-    assertThat(status.description()).isEqualTo("step users failed: role _app_ owns objects_ can_t lock");
-    assertThat(f.tag("step:users")).endsWith("reason=failed: role _app_ owns objects_ can_t lock");
+    assertThat(status.description()).isEqualTo("step users failed: role _app_ owns objects. can_t lock");
+    assertThat(f.tag("step:users")).endsWith("reason=failed: role _app_ owns objects. can_t lock");
   }
 
   @Test
@@ -155,7 +156,7 @@ class FailureScenariosTest {
 
     OperationStatus status = engine.poll(ID, token);
 
-    assertThat(f.tag("step:users")).hasSize(256).endsWith("...");
+    assertThat(f.rds.tags(ID).get("tagflow:step:users")).hasSize(256).endsWith("...");
     assertThat(engine.poll(ID, token).description()).isEqualTo(status.description());
   }
 
@@ -185,7 +186,8 @@ class FailureScenariosTest {
     OperationStatus status = engine.poll(ID, token);
 
     assertThat(status.state()).isEqualTo(State.FAILED);
-    assertThat(status.description()).isEqualTo("step settings exceeded its deadline of PT2H");
+    assertThat(status.description())
+        .isEqualTo("step settings exceeded its deadline of 2 h. it was: instance is modifying. next: step settings");
     assertThat(f.rds.count(ADD_TAGS)).isEqualTo(1);
     assertThat(f.tag("step:settings")).contains("state=failed");
   }
@@ -198,8 +200,9 @@ class FailureScenariosTest {
     OperationStatus status = engine.poll(ID, token);
 
     assertThat(status.state()).isEqualTo(State.FAILED);
-    assertThat(status.description()).isEqualTo("flow restore-from-snapshot exceeded its flow deadline of PT24H");
-    assertThat(f.tag("flow")).contains("state=failed").endsWith("reason=exceeded its flow deadline of PT24H");
+    assertThat(status.description()).isEqualTo("flow restore-from-snapshot exceeded its flow deadline of 1 day."
+        + " it was: instance is creating. next: step settings");
+    assertThat(f.tag("flow")).contains("state=failed").endsWith("reason=" + status.description());
   }
 
   @Test
@@ -225,8 +228,26 @@ class FailureScenariosTest {
   }
 
   @Test
-  void row19_modifyAcceptedThenTagWriteThrottledRepeatsTheModifyNextPoll() {
-    f.rds.failNext(Call.ADD_TAGS, new TransientFailure("Throttling"));
+  void row19_theWriteRecordingAnAcceptedModifyIsRetriedWithinThePoll() {
+    for (int i = 0; i < 4; i++) {
+      f.rds.failNext(Call.ADD_TAGS, new TransientFailure("Throttling"));
+    }
+    f.rds.resetCounts();
+
+    OperationStatus status = engine.poll(ID, token);
+
+    assertThat(status.description()).isEqualTo("step settings started");
+    assertThat(f.settings.runs()).isEqualTo(1);
+    assertThat(f.rds.count(ADD_TAGS)).isEqualTo(5);
+    assertThat(f.tag("step:settings")).contains("state=started");
+    assertThat(f.events.events).contains("stepStarted settings");
+  }
+
+  @Test
+  void row19_modifyAcceptedThenEveryRetryOfTheTagWriteThrottledRepeatsTheModifyNextPoll() {
+    for (int i = 0; i < 5; i++) {
+      f.rds.failNext(Call.ADD_TAGS, new TransientFailure("Throttling"));
+    }
 
     OperationStatus status = engine.poll(ID, token);
 
@@ -246,8 +267,13 @@ class FailureScenariosTest {
     OperationStatus status = engine.poll(ID, token);
 
     assertThat(status.state()).isEqualTo(State.IN_PROGRESS);
-    assertThat(f.rds.totalCalls()).isEqualTo(1);
-    assertThat(f.tag("step:settings")).isEqualTo("seq=1 state=pending");
+    assertThat(f.rds.totalCalls()).isEqualTo(2);
+    assertThat(f.tag("step:settings")).isEqualTo("seq=1 state=running since=2026-11-24T10:00:00Z tries=0"
+        + " reason=transient error InvalidDBInstanceState");
+    f.rds.resetCounts();
+    f.settings.thenThrow(new TransientFailure("InvalidDBInstanceState"));
+    engine.poll(ID, token);
+    assertThat(f.rds.totalCalls()).as("only the first attempt is written").isEqualTo(1);
   }
 
   @ParameterizedTest
@@ -263,13 +289,14 @@ class FailureScenariosTest {
     assertThat(status.state()).isEqualTo(State.FAILED);
     assertThat(status.description()).isEqualTo("flow restore-from-snapshot failed: instance status " + bad);
     assertThat(f.rds.count(ADD_TAGS)).isEqualTo(1);
-    assertThat(f.tag("flow")).endsWith("state=failed reason=failed: instance status " + bad);
+    assertThat(f.tag("flow")).contains("state=failed ended=")
+        .endsWith("reason=flow restore-from-snapshot failed: instance status " + bad);
     f.status("available");
     assertThat(engine.poll(ID, token).description()).isEqualTo(status.description());
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"storage-optimization", "a-status-from-the-future"})
+  @ValueSource(strings = {"inflating", "a-status-from-the-future"})
   void row22_unknownStatusIsBusyNeverFailed(String unknown) {
     f.status(unknown);
     f.rds.resetCounts();
@@ -336,7 +363,7 @@ class FailureScenariosTest {
     f.settings.complete(false);
     f.advance(SETTLE.plusSeconds(1));
 
-    assertThat(engine.poll(ID, token).description()).isEqualTo("step settings started; waiting for it to complete");
+    assertThat(engine.poll(ID, token).description()).isEqualTo("step settings started; waiting for: the script says not yet");
     f.settings.complete(true);
     assertThat(engine.poll(ID, token).state()).isEqualTo(State.SUCCEEDED);
   }

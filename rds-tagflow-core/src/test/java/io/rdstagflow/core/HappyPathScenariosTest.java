@@ -38,13 +38,16 @@ class HappyPathScenariosTest {
 
   @Test
   void row1_startTagsHoldTheFlowAndEveryStepPendingAndTheParameters() {
-    assertThat(f.flowTags()).containsExactly(
-        Map.entry("tagflow:flow", "name=restore-from-snapshot v=1 since=2026-11-24T10:00:00Z state=running"),
-        Map.entry("tagflow:step:settings", "seq=1 state=pending"),
-        Map.entry("tagflow:step:reboot", "seq=2 state=pending"),
-        Map.entry("tagflow:step:users", "seq=3 state=pending"),
-        Map.entry("tagflow:param:snapshot", "snap-1"));
-    assertThat(token.encode()).isEqualTo("tagflow/1/flow/restore-from-snapshot/2026-11-24T10:00:00Z");
+    String op = f.opId();
+    assertThat(f.rds.tags(ID)).containsAllEntriesOf(Map.of(
+        "tagflow:flow", "op=" + op + " v=2 name=restore-from-snapshot def=1 fp=" + f.flow.fingerprint()
+            + " since=2026-11-24T10:00:00Z state=running",
+        "tagflow:step:settings", "op=" + op + " seq=1 state=pending",
+        "tagflow:step:reboot", "op=" + op + " seq=2 state=pending",
+        "tagflow:step:users", "op=" + op + " seq=3 state=pending",
+        "tagflow:param:snapshot", "op=" + op + " value=snap-1"));
+    assertThat(f.flowTags()).hasSize(5);
+    assertThat(token.encode()).isEqualTo("tagflow/2/flow/restore-from-snapshot/1/2026-11-24T10:00:00Z/" + op);
     assertThat(f.rds.tags(ID)).containsEntry("team", "payments");
   }
 
@@ -107,11 +110,15 @@ class HappyPathScenariosTest {
   }
 
   @Test
-  void availableWithPendingModificationsOrApplyingParameterGroupIsBusy() {
-    settingsStartedAndSettled();
+  void availableWithPendingModificationsWithinTheSettleTimeOrApplyingParameterGroupIsBusy() {
+    f.status("available");
+    engine.poll(ID, token);
     f.rds.setPending(ID, Set.of("DBInstanceClass"));
+    f.advance(SETTLE.minusSeconds(1));
+    f.rds.resetCounts();
     assertThat(engine.poll(ID, token).description()).contains("pending DBInstanceClass");
 
+    f.advance(SETTLE);
     f.rds.setPending(ID, Set.of());
     f.rds.setParameterGroups(ID, java.util.List.of(new RdsInstance.ParameterGroup("pg", RdsInstance.APPLYING)));
     assertThat(engine.poll(ID, token).description()).contains("parameter group pg applying");
@@ -137,7 +144,7 @@ class HappyPathScenariosTest {
   }
 
   @Test
-  void row7_lastAsyncStepSettledRunsTheSyncStepAndSucceedsRemovingEveryFlowTag() {
+  void row7_lastAsyncStepSettledRunsTheSyncStepAndSucceedsLeavingTheTerminalRecordInOneWrite() {
     settingsStartedAndSettled();
     f.pendingReboot();
     engine.poll(ID, token);
@@ -150,9 +157,11 @@ class HappyPathScenariosTest {
     assertThat(status.state()).isEqualTo(State.SUCCEEDED);
     assertThat(f.users.runs()).isEqualTo(1);
     assertThat(f.rds.count(DESCRIBE)).isEqualTo(1);
-    assertThat(f.rds.count(REMOVE_TAGS)).isEqualTo(1);
-    assertThat(f.rds.count(ADD_TAGS)).isZero();
-    assertThat(f.flowTags()).isEmpty();
+    assertThat(f.rds.count(ADD_TAGS)).isEqualTo(1);
+    assertThat(f.rds.count(REMOVE_TAGS)).isZero();
+    assertThat(f.tag("flow")).contains("state=succeeded ended=");
+    assertThat(f.tag("step:users")).isEqualTo("seq=3 state=done");
+    assertThat(engine.poll(ID, token).state()).as("the terminal record keeps the answer").isEqualTo(State.SUCCEEDED);
     assertThat(f.rds.tags(ID)).containsEntry("team", "payments");
   }
 
@@ -166,7 +175,7 @@ class HappyPathScenariosTest {
     assertThat(f.reboots).hasValue(0);
     assertThat(f.users.runs()).isEqualTo(1);
     assertThat(f.rds.totalCalls()).isEqualTo(2);
-    assertThat(f.rds.count(REMOVE_TAGS)).isEqualTo(1);
+    assertThat(f.rds.count(ADD_TAGS)).isEqualTo(1);
     assertThat(f.events.events).containsSubsequence("stepDone settings", "stepDone reboot", "stepDone users",
         "flowSucceeded restore-from-snapshot");
   }

@@ -27,7 +27,7 @@ class PollersAndOperatorsScenariosTest {
     ClaimPolicy claim = ClaimPolicy.lease(Duration.ofMinutes(2));
     OperationToken token = f.restore();
     f.status("available");
-    f.rds.setTag(ID, "tagflow:lease", "owner=owner-b until=2026-11-24T10:01:00Z");
+    f.setOwnTag("lease", "owner=owner-b until=2026-11-24T10:01:00Z");
     f.rds.resetCounts();
 
     OperationStatus status = f.engine(claim, "owner-a").poll(ID, token);
@@ -42,7 +42,7 @@ class PollersAndOperatorsScenariosTest {
   void row30_noLiveLeaseMeansWriteLeaseReadBackActAndRecord() {
     OperationToken token = f.restore();
     f.status("available");
-    f.rds.setTag(ID, "tagflow:lease", "owner=owner-b until=2026-11-24T09:00:00Z");
+    f.setOwnTag("lease", "owner=owner-b until=2026-11-24T09:00:00Z");
     f.rds.resetCounts();
 
     OperationStatus status = f.engine(ClaimPolicy.lease(Duration.ofMinutes(2)), "owner-a").poll(ID, token);
@@ -85,7 +85,7 @@ class PollersAndOperatorsScenariosTest {
     f.status("available");
     RdsInstance now = f.rds.get(ID);
     java.util.Map<String, String> tags = new java.util.LinkedHashMap<>(now.tags());
-    tags.put("tagflow:lease", "owner=owner-a until=2026-11-24T10:02:00Z");
+    tags.put("tagflow:lease", "op=" + f.opId() + " owner=owner-a until=2026-11-24T10:02:00Z");
     f.rds.describeNextAs(now);
     f.rds.describeNextAs(now.toBuilder().status("incompatible-parameters").tags(tags).build());
 
@@ -101,8 +101,8 @@ class PollersAndOperatorsScenariosTest {
     f.status("available");
     RdsInstance now = f.rds.get(ID);
     java.util.Map<String, String> tags = new java.util.LinkedHashMap<>(now.tags());
-    tags.put("tagflow:lease", "owner=owner-a until=2026-11-24T10:02:00Z");
-    tags.put("tagflow:step:settings", "seq=1 state=started since=2026-11-24T10:00:00Z tries=1");
+    tags.put("tagflow:lease", "op=" + f.opId() + " owner=owner-a until=2026-11-24T10:02:00Z");
+    tags.put("tagflow:step:settings", "op=" + f.opId() + " seq=1 state=started since=2026-11-24T10:00:00Z tries=1");
     f.rds.describeNextAs(now);
     f.rds.describeNextAs(now.toBuilder().tags(tags).build());
 
@@ -168,7 +168,7 @@ class PollersAndOperatorsScenariosTest {
     TagStateMachine engine = f.engine();
     OperationToken token = f.upToRebootStarted(engine); // settings done, reboot started
     // A slow poller writes its old view: settings started.
-    f.rds.setTag(ID, "tagflow:step:settings", "seq=1 state=started since=2026-11-24T10:00:00Z tries=1");
+    f.setOwnTag("step:settings", "seq=1 state=started since=2026-11-24T10:00:00Z tries=1");
     f.inSync();
     f.advance(SETTLE.plusSeconds(1));
     f.users.then(StepResult.waiting("db starting"));
@@ -259,18 +259,22 @@ class PollersAndOperatorsScenariosTest {
   }
 
   @Test
-  void row35_abortRemovesTheFlowTagsAndNothingElse() {
+  void row35_abortEndsTheOperationAsFailedInOneWriteTouchingNothingElse() {
     OperationToken token = f.restore();
     f.status("available");
     f.rds.resetCounts();
 
-    boolean removed = f.engine().abort(ID);
+    boolean aborted = f.engine().abort(ID);
 
-    assertThat(removed).isTrue();
+    assertThat(aborted).isTrue();
     assertThat(f.rds.count(DESCRIBE)).isEqualTo(1);
-    assertThat(f.rds.count(REMOVE_TAGS)).isEqualTo(1);
-    assertThat(f.rds.tags(ID)).containsExactly(Map.entry("team", "payments"));
-    assertThat(f.engine().poll(ID).description()).isEqualTo("instance is available");
+    assertThat(f.rds.count(ADD_TAGS)).isEqualTo(1);
+    assertThat(f.rds.count(REMOVE_TAGS)).isZero();
+    assertThat(f.rds.tags(ID)).containsEntry("team", "payments");
+    assertThat(f.tag("flow")).contains("state=failed").endsWith("reason=flow restore-from-snapshot aborted by an operator");
+    assertThat(f.engine().poll(ID, token)).isEqualTo(
+        OperationStatus.failed("flow restore-from-snapshot aborted by an operator"));
+    assertThat(f.settings.runs()).isZero();
     assertThat(f.engine().abort(ID)).isFalse();
   }
 
@@ -280,7 +284,7 @@ class PollersAndOperatorsScenariosTest {
     f.rds.resetCounts();
 
     assertThatThrownBy(() -> f.engine().begin(ID, FLOW))
-        .isInstanceOfSatisfying(ConcurrentOperationException.class, e -> assertThat(e.running()).isEqualTo(running))
+        .isInstanceOfSatisfying(ConcurrentOperationException.class, e -> assertThat(e.running()).contains(running))
         .hasMessageContaining("still running");
     assertThat(f.rds.totalCalls()).isEqualTo(1);
   }
@@ -380,11 +384,12 @@ class PollersAndOperatorsScenariosTest {
 
     Inspection inspection = engine.inspect(ID);
 
-    PendingOperation op = inspection.operation().orElseThrow();
+    Inspection.OperationView op = inspection.operation().orElseThrow();
     assertThat(op.token()).isEqualTo(token);
+    assertThat(op.running()).isTrue();
     assertThat(op.parameters()).containsEntry("snapshot", "snap-1");
-    StepState settings = op.steps().get(0);
-    assertThat(settings.status()).isEqualTo(StepState.Status.STARTED);
+    Inspection.StepView settings = op.steps().get(0);
+    assertThat(settings.state()).isEqualTo(Inspection.StepState.STARTED);
     assertThat(settings.tries()).isEqualTo(1);
     assertThat(settings.startedAt()).contains(token.since());
     assertThat(inspection.instance().status()).isEqualTo("available");

@@ -68,6 +68,7 @@ class ReadmeExamplesTest {
 
     assertThat(state).isEqualTo("succeeded");
     assertThat(description).isEqualTo("flow protect succeeded");
-    assertThat(gateway.tags("db-1")).containsOnly(Map.entry("protected", "true"));
+    assertThat(gateway.tags("db-1")).containsEntry("protected", "true");
+    assertThat(gateway.tags("db-1").get("tagflow:flow")).contains("state=succeeded");
   }
 }

@@ -493,7 +493,8 @@ final class FlowRun {
       }
       return;
     }
-    TagCodec.Decoded decoded = new TagCodec(PREFIX).decode(live, Map.of(ReadyFlows.RESTORE_FROM_SNAPSHOT, processes[0].flow));
+    TagCodec.Decoded decoded = new TagCodec(PREFIX).decode(live, null,
+        new io.rdstagflow.core.internal.FlowRegistry(java.util.List.of(processes[0].flow)));
     switch (cls) {
       case "failed: tag" -> {
         // A hand edit that a poll reported can be written over, or removed, afterwards by a poll whose
@@ -513,7 +514,7 @@ final class FlowRun {
       }
       default -> {
         String recorded = decoded instanceof TagCodec.Decoded.Found found
-            ? found.operation().failureDescription().orElse(null) : null;
+            && !found.operation().isRunning() ? found.operation().failureDescription() : null;
         if (!outcome.description().equals(recorded)) {
           violate("failure not in the tags", "failed with '" + outcome.description() + "', but the tags say "
               + (recorded == null ? "nothing of it" : "'" + recorded + "'") + ": " + flowTags);

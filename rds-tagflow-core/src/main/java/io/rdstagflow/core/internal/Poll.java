@@ -1,25 +1,24 @@
 package io.rdstagflow.core.internal;
 
-import io.rdstagflow.core.spi.ErrorClassification;
+import io.rdstagflow.core.Completion;
 import io.rdstagflow.core.Flow;
 import io.rdstagflow.core.FlowListener;
+import io.rdstagflow.core.MissingFlowParameterException;
 import io.rdstagflow.core.OperationStatus;
 import io.rdstagflow.core.OperationToken;
-import io.rdstagflow.core.PendingOperation;
 import io.rdstagflow.core.RdsCallException;
 import io.rdstagflow.core.RdsInstance;
 import io.rdstagflow.core.Step;
 import io.rdstagflow.core.StepContext;
 import io.rdstagflow.core.StepPolicy;
 import io.rdstagflow.core.StepResult;
-import io.rdstagflow.core.StepState;
-import io.rdstagflow.core.StepState.Status;
+import io.rdstagflow.core.internal.Operation.Lease;
+import io.rdstagflow.core.internal.StepRecord.Status;
+import io.rdstagflow.core.spi.ErrorClassification;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -31,9 +30,12 @@ import org.slf4j.MDC;
 
 /**
  * One poll of one instance: the whole of design.md's "One poll" in one place. Describe once, decode
- * the tags, answer from the instance status when nothing can run, else run due steps in order
- * (chaining {@code done} ones within the time budget), and record all that was learned in at most
- * one tag write, plus one removal when the flow ends.
+ * the tags for the operation asked for, answer without acting when the tags do not prove that
+ * operation (not visible yet, superseded, a definition this engine lacks), else complete started
+ * steps whose post-condition the describe shows and run due steps in order (chaining {@code done}
+ * ones within the time budget), and record all that was learned in one tag write. Deadlines are
+ * judged only when the poll would otherwise answer in progress: they bound waiting, never finished
+ * work.
  *
  * <p>Used once, by one thread.
  */
@@ -41,27 +43,30 @@ final class Poll {
 
   private static final Logger log = LoggerFactory.getLogger(Poll.class);
 
-  /** How long after an operation began a describe that does not list the instance may be lag, not loss. */
-  static final Duration NOT_LISTED_GRACE = Duration.ofMinutes(5);
+  /** The first pause before retrying a tag write that records an accepted action; it doubles. */
+  private static final Duration FIRST_WRITE_BACKOFF = Duration.ofMillis(200);
+  /** How often such a write is tried in one poll at most. */
+  private static final int WRITE_ATTEMPTS = 5;
 
   private final EngineSettings s;
+  private final RdsCalls rds;
   private final Events events;
   private final String instanceId;
   private final OperationToken token;
   private final Instant startedAt;
 
   private RdsInstance instance;
+  private Map<String, String> ownTags;
   private Flow flow;
-  private PendingOperation read;
-  private StepState[] steps;
-  private PendingOperation.Lease lease;
-  private Optional<String> flowFailure;
+  private Operation read;
+  private StepRecord[] steps;
+  private Lease lease;
+  private Operation ended;
   private boolean claimed;
-  /** The operation as the claim's read-back describe showed it, to decide on afresh. */
-  private PendingOperation reread;
 
   Poll(EngineSettings settings, String instanceId, OperationToken token) {
     this.s = settings;
+    this.rds = new RdsCalls(settings.gateway());
     this.events = new Events(settings.listener(), instanceId);
     this.instanceId = instanceId;
     this.token = token;
@@ -71,57 +76,82 @@ final class Poll {
   OperationStatus run() {
     Optional<RdsInstance> described;
     try {
-      described = s.gateway().describe(instanceId);
-    } catch (RuntimeException e) {
-      return callFailed("DescribeDBInstances", e);
+      described = rds.describe(instanceId);
+    } catch (RdsCallException e) {
+      return callFailed(e);
     }
     if (described.isEmpty()) {
-      if (token != null && token.isDeletion()) {
-        return OperationStatus.succeeded("instance " + instanceId + " is gone");
-      }
-      if (token != null && s.clock().instant().isBefore(token.since().plus(NOT_LISTED_GRACE).plus(s.clockSkew()))) {
-        // RDS's reads are eventually consistent: right after a create or restore, a describe may not list it yet.
-        return OperationStatus.inProgress("instance " + instanceId + " is not listed yet");
-      }
-      return OperationStatus.failed("instance " + instanceId + " not found");
+      return notFound();
     }
     instance = described.get();
     if (token != null && token.isDeletion()) {
       return OperationStatus.inProgress("instance is " + instance.status());
     }
-    TagCodec.Decoded decoded = s.codec().decode(instance.tags(), s.flows());
+    if (token != null && token.kind() == OperationToken.Kind.NEWER_FORMAT) {
+      return OperationStatus.inProgress("the operation was begun by a newer rds-tagflow; a broker running it"
+          + " advances it");
+    }
+    ownTags = s.codec().ownTags(instance.tags());
+    TagCodec.Decoded decoded = s.codec().decode(instance.tags(), token, s.flows());
+    if (decoded instanceof TagCodec.Decoded.None) {
+      return statusAlone();
+    }
+    if (decoded instanceof TagCodec.Decoded.NotVisible) {
+      return notVisible();
+    }
+    if (decoded instanceof TagCodec.Decoded.Superseded sup) {
+      return token != null ? OperationStatus.failed(sup.description()) : OperationStatus.inProgress(sup.description());
+    }
+    if (decoded instanceof TagCodec.Decoded.Newer newer) {
+      return OperationStatus.inProgress(newer.description());
+    }
+    if (decoded instanceof TagCodec.Decoded.Unknown unknown) {
+      return unknownDefinition(unknown);
+    }
     if (decoded instanceof TagCodec.Decoded.Problem problem) {
-      if (token != null && s.codec().isDebrisOf(instance.tags(), s.flows().get(token.flowName().orElse("")))) {
-        return debrisOfEndedFlow();
-      }
       log.warn("instance {}: flow tags not understood: {}", instanceId, problem.description());
       return OperationStatus.failed(problem.description());
     }
-    if (decoded instanceof TagCodec.Decoded.None) {
-      return withoutFlowTags();
-    }
-    PendingOperation op = ((TagCodec.Decoded.Found) decoded).operation();
-    if (token != null && !token.equals(op.token())) {
-      return forOtherOperation(op);
-    }
+    TagCodec.Decoded.Found found = (TagCodec.Decoded.Found) decoded;
     MDC.put(Mdc.INSTANCE, instanceId);
-    MDC.put(Mdc.FLOW, op.flowName());
+    MDC.put(Mdc.FLOW, found.operation().flowName());
     try {
-      return advance(op);
+      return found.operation().isRunning() ? advance(found) : terminal(found);
     } finally {
       MDC.remove(Mdc.INSTANCE);
       MDC.remove(Mdc.FLOW);
     }
   }
 
-  // ---- answers without a flow ----
+  // ---- answers that act on nothing ----
 
-  private OperationStatus withoutFlowTags() {
-    if (token != null && isRecent(token.since())) {
-      // Right after begin, a lagging describe may not show the new tags yet.
-      return OperationStatus.inProgress("operation " + token.flowName().orElse("") + " is starting");
+  private OperationStatus notFound() {
+    if (token != null && token.isDeletion()) {
+      return OperationStatus.succeeded("instance " + instanceId + " is gone");
     }
-    return statusAlone();
+    if (token != null && withinGrace(token.since())) {
+      // RDS's reads are eventually consistent: right after a create or restore, a describe may not list it yet.
+      return OperationStatus.inProgress("instance " + instanceId + " is not listed yet");
+    }
+    return OperationStatus.failed("instance " + instanceId + " not found");
+  }
+
+  private OperationStatus notVisible() {
+    if (withinGrace(token.since())) {
+      return OperationStatus.inProgress("operation " + token.flowName().orElse("") + " is starting: its tags are"
+          + " not visible on the instance yet");
+    }
+    log.warn("instance {}: operation {} never appeared in the instance's tags", instanceId, token);
+    return OperationStatus.failed("operation " + token.flowName().orElse("") + " (" + token.operationId().orElse("")
+        + ") never appeared on instance " + instanceId + ": its tags are not on the instance");
+  }
+
+  private OperationStatus unknownDefinition(TagCodec.Decoded.Unknown unknown) {
+    if (!unknown.retired() && withinWait(unknown.since(), EngineSettings.UNKNOWN_FLOW_WAIT)) {
+      return OperationStatus.inProgress(unknown.description() + "; waiting for a broker that has it");
+    }
+    log.warn("instance {}: {}", instanceId, unknown.description());
+    return OperationStatus.failed(unknown.description());
   }
 
   private OperationStatus statusAlone() {
@@ -129,110 +159,86 @@ final class Poll {
     if (s.statusPolicy().isBroken(status)) {
       return OperationStatus.failed("instance status " + status);
     }
-    if (instance.isAvailable()) {
-      return OperationStatus.succeeded("instance is available");
+    if (s.statusPolicy().isUsable(status)) {
+      return OperationStatus.succeeded("instance is " + status);
     }
     return OperationStatus.inProgress("instance is " + status);
   }
 
-  /**
-   * The token's flow has ended (its tags were removed), and a slow poller's tag write, computed
-   * before that, landed after it and put back some step tags. Tags have no compare-and-set, so this
-   * cannot be prevented; it is told apart from a hand edit by its shape (see
-   * {@link TagCodec#isDebrisOf}), answered as the ended flow, and cleaned up.
-   */
-  private OperationStatus debrisOfEndedFlow() {
-    Collection<String> debris = s.codec().flowTags(instance.tags()).keySet();
-    try {
-      s.gateway().removeTags(instance, debris);
-      log.info("instance {}: removed {} left by a late write after the flow ended", instanceId, debris);
-    } catch (RuntimeException e) {
-      log.info("instance {}: could not remove {} left by a late write: {}", instanceId, debris,
-          s.gateway().classify(e).code());
-    }
-    return statusAlone();
+  private boolean withinGrace(Instant since) {
+    return withinWait(since, EngineSettings.NOT_VISIBLE_GRACE);
   }
 
-  private OperationStatus forOtherOperation(PendingOperation op) {
-    OperationToken current = op.token();
-    if (token.since().isAfter(current.since()) && isRecent(token.since())) {
-      return OperationStatus.inProgress("operation " + token.flowName().orElse("") + " is starting");
-    }
-    if (token.since().isAfter(current.since())) {
-      return OperationStatus.failed("operation " + token + " is not recorded on the instance, which shows "
-          + current + " instead");
-    }
-    return OperationStatus.failed("operation " + token + " is no longer current: a newer operation, "
-        + current.flowName().orElse("") + " since " + current.since() + ", has begun on the instance");
+  private boolean withinWait(Instant since, Duration wait) {
+    return s.clock().instant().isBefore(since.plus(wait).plus(s.clockSkew()));
   }
 
-  private boolean isRecent(Instant since) {
-    return s.clock().instant().isBefore(since.plus(s.settleTime()).plus(s.clockSkew()));
+  /** An ended operation: its terminal record answers, and leftovers of late writes are cleaned up. */
+  private OperationStatus terminal(TagCodec.Decoded.Found found) {
+    Operation op = found.operation();
+    TagDiff diff = TagDiff.between(ownTags, s.codec().encode(op), op.id());
+    if (!diff.isEmpty()) {
+      try {
+        write(diff, false);
+        log.info("instance {}: tags a late write left after operation {} ended were cleaned up", instanceId, op.id());
+      } catch (RdsCallException e) {
+        log.info("instance {}: could not clean up after operation {}: {}", instanceId, op.id(),
+            e.classification().code());
+      }
+    }
+    return op.state() == Operation.State.SUCCEEDED
+        ? OperationStatus.succeeded("flow " + op.flowName() + " succeeded")
+        : OperationStatus.failed(op.failureDescription());
   }
 
   // ---- the flow ----
 
-  private OperationStatus advance(PendingOperation op) {
-    flow = s.flows().get(op.flowName());
-    read = op;
-    steps = op.steps().toArray(new StepState[0]);
-    lease = op.lease().orElse(null);
-    flowFailure = op.failure();
-    if (op.isFailed()) {
-      return OperationStatus.failed(op.failureDescription().orElseThrow());
+  private OperationStatus advance(TagCodec.Decoded.Found found) {
+    flow = found.flow();
+    read = found.operation();
+    steps = read.steps().toArray(new StepRecord[0]);
+    lease = read.lease();
+    if (found.reconstructed()) {
+      log.info("instance {}: the flow tag of operation {} was overwritten by an older operation's late write;"
+          + " rebuilt from the token", instanceId, read.id());
     }
-    Instant now = s.clock().instant();
-    Duration flowDeadline = flow.deadline().forInstance(instance);
-    if (now.isAfter(op.deadlineBase().plus(flowDeadline).plus(s.clockSkew()))) {
-      return failFlow("exceeded its flow deadline of " + flowDeadline);
-    }
-    if (s.statusPolicy().isBroken(instance.status())) {
-      return failFlow("failed: instance status " + instance.status());
-    }
-    int i = currentIndex();
-    if (i == steps.length) {
-      return finish();
-    }
-    StepState current = steps[i];
-    Duration stepDeadline = flow.policy(i).deadline().forInstance(instance);
-    if (current.firstAttemptAt().isPresent()
-        && now.isAfter(current.firstAttemptAt().get().plus(stepDeadline).plus(s.clockSkew()))) {
-      return failStep(i, "exceeded its deadline of " + stepDeadline);
-    }
-    if (!instance.isSettled()) {
-      return OperationStatus.inProgress(busyDescription(current));
-    }
-    return runSteps(i);
-  }
-
-  private OperationStatus runSteps(int first) {
-    for (int i = first; i < steps.length; i++) {
-      StepState st = steps[i];
+    int first = currentIndex();
+    for (int i = first; i < steps.length; i = currentIndex()) {
+      StepRecord st = steps[i];
       Step step = flow.steps().get(i);
-      Instant now = s.clock().instant();
+      Instant now = now();
+      String status = instance.status();
+      if (s.statusPolicy().isBroken(status) && !step.repairs().contains(status)) {
+        return failFlow("failed: instance status " + status);
+      }
       if (i > first && !now.isBefore(startedAt.plus(s.pollBudget()))) {
-        return record(OperationStatus.inProgress("step " + st.name() + " is next; it runs on the next poll"));
+        return answer(OperationStatus.inProgress("step " + st.name() + " is next; it runs on the next poll"));
+      }
+      String busy = busy(step);
+      if (busy != null) {
+        return answer(OperationStatus.inProgress(busy + "; next: step " + st.name()));
       }
       if (st.status() == Status.STARTED) {
-        Instant settledAt = st.startedAt().orElseThrow().plus(s.settleTime()).plus(s.clockSkew());
+        Instant settledAt = clamp(st.startedAt().orElseThrow()).plus(s.settleTime()).plus(s.clockSkew());
         if (now.isBefore(settledAt)) {
-          return record(OperationStatus.inProgress("step " + st.name() + " started; the instance is settling",
+          return answer(OperationStatus.inProgress("step " + st.name() + " started; the instance is settling",
               Duration.between(now, settledAt)));
         }
-        boolean complete;
+        Completion completion;
         try {
-          complete = step.completion(context(i, st, now)).isComplete();
+          completion = step.completion(context(i, st, now));
         } catch (RuntimeException e) {
           return stepThrew(i, e);
         }
-        if (!complete) {
-          return record(OperationStatus.inProgress("step " + st.name() + " started; waiting for it to complete"));
+        if (!completion.isComplete()) {
+          return answer(OperationStatus.inProgress("step " + st.name() + " started; waiting for: "
+              + completion.waitingFor().orElse("its work to complete")));
         }
         markDone(i);
         continue;
       }
       if (st.dueAt().isPresent() && now.isBefore(st.dueAt().get())) {
-        return record(OperationStatus.inProgress("step " + st.name() + " waits to be retried"
+        return answer(OperationStatus.inProgress("step " + st.name() + " waits to be retried"
             + st.reason().map(r -> " after: " + r).orElse(""), Duration.between(now, st.dueAt().get())));
       }
       if (!claimed && s.claimPolicy().leaseTime().isPresent()) {
@@ -241,12 +247,11 @@ final class Poll {
           return refused;
         }
         if (reread != null) {
-          // The claim cost a second describe: decide again on what it shows (status, steps others recorded).
-          PendingOperation fresh = reread;
+          // The claim's read-back describe is the newer view: decide again on what it shows.
+          Operation fresh = reread;
           reread = null;
-          return advance(fresh);
+          return advance(new TagCodec.Decoded.Found(fresh, flow, false));
         }
-        now = s.clock().instant();
       }
       StepResult result;
       try {
@@ -262,219 +267,316 @@ final class Poll {
     return finish();
   }
 
+  /**
+   * Why the instance cannot take the step's work now, or {@code null} when it has settled: a status
+   * that is not usable (and that the step does not repair), a parameter group {@code applying}, or
+   * pending values within the settle time of the operation's start or last accepted action (after
+   * it, on a usable instance, they are changes deferred to the maintenance window).
+   */
+  private String busy(Step step) {
+    String status = instance.status();
+    boolean usable = s.statusPolicy().isUsable(status) || step.repairs().contains(status);
+    boolean applying = false;
+    for (RdsInstance.ParameterGroup g : instance.parameterGroups()) {
+      applying |= RdsInstance.APPLYING.equals(g.applyStatus());
+    }
+    boolean pendingFresh = !instance.pendingModifications().isEmpty()
+        && now().isBefore(clamp(current().lastActionAt()).plus(s.settleTime()).plus(s.clockSkew()));
+    if (usable && !applying && !pendingFresh) {
+      return null;
+    }
+    StringBuilder b = new StringBuilder("instance is ").append(status);
+    if (!instance.pendingModifications().isEmpty()) {
+      b.append(", pending ").append(String.join(", ", new TreeSet<>(instance.pendingModifications())));
+    }
+    for (RdsInstance.ParameterGroup g : instance.parameterGroups()) {
+      if (RdsInstance.APPLYING.equals(g.applyStatus())) {
+        b.append(", parameter group ").append(g.name()).append(" applying");
+      }
+    }
+    return b.toString();
+  }
+
   /** Records a step's result; {@code null} to go on to the next step. */
   private OperationStatus apply(int i, StepResult result, Instant now) {
-    StepState st = steps[i];
-    Instant firstAttempt = st.firstAttemptAt().orElse(now);
+    StepRecord st = steps[i];
     StepPolicy policy = flow.policy(i);
     if (result instanceof StepResult.Done) {
       markDone(i);
       return null;
     }
     if (result instanceof StepResult.Started) {
-      steps[i] = new StepState(st.name(), st.seq(), Status.STARTED, Optional.of(firstAttempt), Optional.of(now),
-          st.tries() + 1, Optional.empty(), Optional.empty());
+      steps[i] = st.started(now);
       events.add(l -> l.stepStarted(instanceId, flow.name(), st.name(), st.tries() + 1));
       log.info("instance {}: step {} started", instanceId, st.name());
-      return record(OperationStatus.inProgress("step " + st.name() + " started"));
+      return record(OperationStatus.inProgress("step " + st.name() + " started"), true);
     }
     if (result instanceof StepResult.Waiting waiting) {
-      if (st.status() == Status.PENDING) {
-        steps[i] = new StepState(st.name(), st.seq(), Status.RUNNING, Optional.of(firstAttempt), Optional.empty(),
-            st.tries(), Optional.empty(), Optional.empty());
-      }
+      steps[i] = st.attempted(now, null);
       log.debug("instance {}: step {} waiting: {}", instanceId, st.name(), waiting.reason());
-      return record(OperationStatus.inProgress("step " + st.name() + " waiting: " + waiting.reason()));
+      return answer(OperationStatus.inProgress("step " + st.name() + " waiting: " + waiting.reason()));
     }
     if (result instanceof StepResult.Retry retry) {
       int tries = st.tries() + 1;
       if (tries >= policy.retry().maxAttempts()) {
-        return failStep(i, "failed after " + tries + " tries: " + retry.reason(), tries, firstAttempt);
+        return failStep(i, "failed after " + tries + " tries: " + retry.reason(), tries);
       }
       Duration backoff = policy.retry().backoffAfter(tries);
-      StepState retrying = new StepState(st.name(), st.seq(), Status.RUNNING, Optional.of(firstAttempt),
-          Optional.empty(), tries, Optional.of(now.plus(backoff)), Optional.empty());
-      String reason = s.codec().fitReason(retrying, retry.reason());
-      steps[i] = withReason(retrying, reason);
+      Instant due = now.plus(backoff).truncatedTo(ChronoUnit.SECONDS);
+      String reason = s.codec().fitReason(read.id(), st.retrying(now, due, null), retry.reason());
+      steps[i] = st.retrying(now, due, reason);
       events.add(l -> l.stepRetried(instanceId, flow.name(), st.name(), tries, reason));
       log.info("instance {}: step {} will be retried (try {} of {}): {}", instanceId, st.name(), tries,
           policy.retry().maxAttempts(), reason);
-      return record(OperationStatus.inProgress("step " + st.name() + " will be retried: " + reason, backoff));
+      return answer(OperationStatus.inProgress("step " + st.name() + " will be retried: " + reason, backoff));
     }
     StepResult.Failed failed = (StepResult.Failed) result;
-    return failStep(i, "failed: " + failed.reason(), st.tries() + 1, firstAttempt);
+    return failStep(i, "failed: " + failed.reason(), st.tries() + 1);
   }
 
   private OperationStatus stepThrew(int i, RuntimeException e) {
-    ErrorClassification c = s.gateway().classify(e);
+    StepRecord st = steps[i];
+    if (e instanceof MissingFlowParameterException missing) {
+      return failStep(i, "failed: " + missing.getMessage(), st.tries() + 1);
+    }
+    ErrorClassification c = rds.classify(e);
     switch (c.kind()) {
       case TRANSIENT:
+        if (st.status() == Status.PENDING || st.status() == Status.RUNNING) {
+          steps[i] = st.attempted(now(), "transient error " + c.code());
+        }
         log.info("instance {}: step {} met a transient error {}; it runs again on a later poll",
-            instanceId, steps[i].name(), c.code());
-        return record(OperationStatus.inProgress("step " + steps[i].name() + " met a transient error "
-            + c.code() + "; retrying", s.transientRetryAfter()));
+            instanceId, st.name(), c.code());
+        return answer(OperationStatus.inProgress("step " + st.name() + " met a transient error " + c.code()
+            + "; retrying", s.transientRetryAfter()));
       case NOT_FOUND:
         return OperationStatus.failed("instance " + instanceId + " not found");
       default:
-        return failStep(i, "failed: " + c.code(), steps[i].tries() + 1,
-            steps[i].firstAttemptAt().orElse(s.clock().instant()));
+        return failStep(i, "failed: " + c.code(), st.tries() + 1);
     }
   }
 
   private void markDone(int i) {
-    StepState st = steps[i];
+    StepRecord st = steps[i];
     steps[i] = st.done();
     events.add(l -> l.stepDone(instanceId, flow.name(), st.name()));
     log.info("instance {}: step {} done", instanceId, st.name());
   }
 
+  // ---- claims ----
+
+  /** The operation as a claim's read-back describe showed it, to decide on afresh. */
+  private Operation reread;
+
   /**
    * Writes a lease, reads it back and keeps going only if it is this engine's; {@code null} when
-   * the claim holds.
+   * the claim holds (then {@link #reread} holds the operation as the read-back describe showed it).
    */
-  private OperationStatus claim(StepState st) {
-    Instant now = s.clock().instant();
-    if (lease != null && !lease.owner().equals(s.ownerId())
-        && now.isBefore(lease.until().plus(s.clockSkew()))) {
-      return record(OperationStatus.inProgress("step " + st.name() + " is claimed by another broker until "
+  private OperationStatus claim(StepRecord st) {
+    Instant now = now();
+    if (lease != null && !lease.owner().equals(s.ownerId()) && now.isBefore(lease.until().plus(s.clockSkew()))) {
+      return answer(OperationStatus.inProgress("step " + st.name() + " is claimed by another broker until "
           + lease.until()));
     }
     if (lease != null && lease.owner().equals(s.ownerId()) && now.isBefore(lease.until())) {
       claimed = true;
       return null;
     }
-    PendingOperation.Lease mine = new PendingOperation.Lease(s.ownerId(),
-        now.plus(s.claimPolicy().leaseTime().orElseThrow()).truncatedTo(ChronoUnit.SECONDS));
+    Lease mine = new Lease(s.ownerId(), now.plus(s.claimPolicy().leaseTime().orElseThrow()).truncatedTo(ChronoUnit.SECONDS));
     lease = mine;
-    OperationStatus unwritten = write();
+    OperationStatus unwritten = record(null, false);
     if (unwritten != null) {
       return unwritten;
     }
     Optional<RdsInstance> again;
     try {
-      again = s.gateway().describe(instanceId);
-    } catch (RuntimeException e) {
-      return callFailed("DescribeDBInstances", e);
+      again = rds.describe(instanceId);
+    } catch (RdsCallException e) {
+      return callFailed(e);
     }
     if (again.isEmpty()) {
       return OperationStatus.failed("instance " + instanceId + " not found");
     }
     String seen = again.get().tags().get(s.codec().leaseKey());
-    if (!s.codec().encodeLease(mine).equals(seen)) {
+    if (!TagCodec.encodeLease(read.id(), mine).equals(seen)) {
       return OperationStatus.inProgress("step " + st.name() + " claimed; waiting to see the claim confirmed");
     }
     instance = again.get();
+    ownTags = s.codec().ownTags(instance.tags());
     claimed = true;
-    TagCodec.Decoded fresh = s.codec().decode(instance.tags(), s.flows());
-    if (fresh instanceof TagCodec.Decoded.Found found && found.operation().token().equals(read.token())) {
-      reread = found.operation();
+    OperationToken self = OperationToken.forFlow(read.flowName(), read.definition(), read.since(), read.id());
+    TagCodec.Decoded fresh = s.codec().decode(instance.tags(), self, s.flows());
+    if (fresh instanceof TagCodec.Decoded.Found f && f.operation().isRunning()) {
+      reread = f.operation();
       return null;
     }
-    return OperationStatus.inProgress("the flow's tags changed while step " + st.name() + " was being claimed");
+    return OperationStatus.inProgress("the operation's tags changed while step " + st.name() + " was being claimed");
   }
 
   // ---- failure and success ----
 
-  private OperationStatus failStep(int i, String reason) {
-    return failStep(i, reason, steps[i].tries(), steps[i].firstAttemptAt().orElse(s.clock().instant()));
-  }
-
-  private OperationStatus failStep(int i, String reason, int tries, Instant firstAttempt) {
-    StepState st = steps[i];
-    StepState failed = new StepState(st.name(), st.seq(), Status.FAILED, Optional.of(firstAttempt),
-        Optional.empty(), tries, Optional.empty(), Optional.empty());
-    String fitted = s.codec().fitReason(failed, reason);
-    steps[i] = withReason(failed, fitted);
+  private OperationStatus failStep(int i, String reason, int tries) {
+    StepRecord st = steps[i];
+    Instant now = now();
+    String fitted = s.codec().fitReason(read.id(), st.failed(now, tries, null), reason);
+    steps[i] = st.failed(now, tries, fitted);
+    ended = current().failed(now, null);
     String description = "step " + st.name() + " " + fitted;
     events.add(l -> l.stepFailed(instanceId, flow.name(), st.name(), fitted));
     events.add(l -> l.flowFailed(instanceId, flow.name(), description));
     log.warn("instance {}: {}", instanceId, description);
-    return record(OperationStatus.failed(description));
+    return record(OperationStatus.failed(description), true);
   }
 
   private OperationStatus failFlow(String reason) {
-    String fitted = s.codec().fitFlowReason(current(), reason);
-    flowFailure = Optional.of(fitted);
-    String description = "flow " + flow.name() + " " + fitted;
-    events.add(l -> l.flowFailed(instanceId, flow.name(), description));
-    log.warn("instance {}: {}", instanceId, description);
-    return record(OperationStatus.failed(description));
+    Instant now = now();
+    String description = "flow " + flow.name() + " " + reason;
+    String fitted = s.codec().fitFlowReason(current().failed(now, null), description);
+    ended = current().failed(now, fitted);
+    events.add(l -> l.flowFailed(instanceId, flow.name(), fitted));
+    log.warn("instance {}: {}", instanceId, fitted);
+    return record(OperationStatus.failed(fitted), true);
   }
 
   private OperationStatus finish() {
-    Collection<String> keys = s.codec().flowTags(instance.tags()).keySet();
-    try {
-      s.gateway().removeTags(instance, keys);
-    } catch (RuntimeException e) {
-      return callFailed("RemoveTagsFromResource", e);
-    }
+    ended = current().succeeded(now());
     events.add(l -> l.flowSucceeded(instanceId, flow.name()));
-    events.fire();
+    OperationStatus unwritten = record(null, true);
+    if (unwritten != null) {
+      return unwritten;
+    }
     log.info("instance {}: flow {} succeeded", instanceId, flow.name());
     return OperationStatus.succeeded("flow " + flow.name() + " succeeded");
   }
 
+  /**
+   * Answers in progress, unless a deadline has passed: the flow's since its start (or an operator's
+   * retry), the current step's since its first attempt. Judged here, after the poll gave every
+   * started step its completion check and every due step its run, so finished work never fails.
+   */
+  private OperationStatus answer(OperationStatus inProgress) {
+    Instant now = now();
+    Instant base = read.deadlineBase();
+    Duration flowDeadline = flow.deadline().forInstance(instance);
+    if (now.isAfter(base.plus(flowDeadline).plus(s.clockSkew()))) {
+      return failFlow("exceeded its flow deadline of " + Durations.human(flowDeadline) + "; it was: "
+          + inProgress.description());
+    }
+    int i = currentIndex();
+    if (i < steps.length && steps[i].firstAttemptAt().isPresent()) {
+      Duration stepDeadline = flow.policy(i).deadline().forInstance(instance);
+      Instant first = clamp(steps[i].firstAttemptAt().get());
+      if (now.isAfter(first.plus(stepDeadline).plus(s.clockSkew()))) {
+        return failStep(i, "exceeded its deadline of " + Durations.human(stepDeadline) + "; it was: "
+            + inProgress.description(), steps[i].tries());
+      }
+    }
+    return record(inProgress, false);
+  }
+
   // ---- recording ----
 
-  /** Writes what changed, then answers {@code answer}; or answers why it could not write. */
-  private OperationStatus record(OperationStatus answer) {
-    OperationStatus unwritten = write();
-    if (unwritten != null) {
-      return unwritten;
+  /**
+   * Writes what changed, then answers {@code answer} (or {@code null} once written); or answers why
+   * it could not write. An {@code important} write, one that records an accepted action or an
+   * end, is retried on transient errors within the poll's time budget: losing it costs a repeated
+   * action.
+   */
+  private OperationStatus record(OperationStatus answer, boolean important) {
+    Operation now = current();
+    TagDiff diff = TagDiff.between(ownTags, s.codec().encode(now), now.id());
+    if (!diff.isEmpty()) {
+      try {
+        write(diff, important);
+      } catch (RdsCallException e) {
+        events.clear();
+        return callFailed(e);
+      }
     }
     events.fire();
     return answer;
   }
 
-  /** One AddTags with every tag whose value changed; {@code null} when written or nothing to write. */
-  private OperationStatus write() {
-    PendingOperation now = current();
-    if (now.equals(read)) {
-      return null;
-    }
-    Map<String, String> wanted = s.codec().encode(now);
-    Map<String, String> changed = new LinkedHashMap<>();
-    for (Map.Entry<String, String> e : wanted.entrySet()) {
-      if (!e.getValue().equals(instance.tags().get(e.getKey()))) {
-        changed.put(e.getKey(), e.getValue());
+  private void write(TagDiff diff, boolean important) {
+    if (!diff.add().isEmpty()) {
+      Duration backoff = FIRST_WRITE_BACKOFF;
+      for (int attempt = 1; ; attempt++) {
+        try {
+          rds.addTags(instance, diff.add());
+          break;
+        } catch (RdsCallException e) {
+          Instant now = s.clock().instant();
+          boolean time = attempt < WRITE_ATTEMPTS && now.plus(backoff).isBefore(startedAt.plus(s.pollBudget()));
+          if (!important || !e.isTransient() || !time || !pause(backoff)) {
+            throw e;
+          }
+          log.info("instance {}: recording the step's outcome met {}; retrying the write", instanceId,
+              e.classification().code());
+          backoff = backoff.multipliedBy(2);
+        }
       }
+      ownTags.putAll(diff.add());
     }
-    if (!changed.isEmpty()) {
+    if (!diff.remove().isEmpty()) {
       try {
-        s.gateway().addTags(instance, changed);
-      } catch (RuntimeException e) {
-        events.clear();
-        return callFailed("AddTagsToResource", e);
+        rds.removeTags(instance, diff.remove());
+        diff.remove().forEach(ownTags::remove);
+      } catch (RdsCallException e) {
+        // Leftovers are ignored by every decision; a later poll removes them.
+        log.info("instance {}: could not remove {}: {}", instanceId, diff.remove(), e.classification().code());
       }
     }
-    read = now;
-    return null;
   }
 
-  private PendingOperation current() {
-    return new PendingOperation(read.flowName(), read.formatVersion(), read.since(), read.restartedAt(),
-        flowFailure, List.of(steps), read.parameters(), Optional.ofNullable(lease));
+  private boolean pause(Duration d) {
+    try {
+      s.sleeper().sleep(d);
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  private Operation current() {
+    if (ended != null) {
+      return ended;
+    }
+    return read.withSteps(List.of(steps)).withLease(lease);
   }
 
   /**
    * A failed call: transient ones leave the operation in progress (a later poll repeats what this
    * one did), not-found fails it, others are thrown, since there is no state to record them in.
    */
-  private OperationStatus callFailed(String call, RuntimeException e) {
-    ErrorClassification c = s.gateway().classify(e);
+  private OperationStatus callFailed(RdsCallException e) {
+    ErrorClassification c = e.classification();
     switch (c.kind()) {
       case TRANSIENT:
-        log.info("instance {}: {} met a transient error {}; answering in progress", instanceId, call, c.code());
-        return OperationStatus.inProgress("RDS call " + call + " met a transient error " + c.code()
-            + "; retrying", s.transientRetryAfter());
+        log.info("instance {}: {}; answering in progress", instanceId, e.getMessage());
+        return OperationStatus.inProgress("an RDS call met a transient error " + c.code() + "; retrying",
+            s.transientRetryAfter());
       case NOT_FOUND:
-        return OperationStatus.failed("instance " + instanceId + " not found");
+        return token != null && token.isDeletion()
+            ? OperationStatus.succeeded("instance " + instanceId + " is gone")
+            : OperationStatus.failed("instance " + instanceId + " not found");
       default:
-        throw new RdsCallException(call + " for instance " + instanceId, c, e);
+        throw new RdsCallException(e.getMessage().replaceFirst(" failed: .*", "") + " for instance " + instanceId,
+            c, e.getCause());
     }
   }
 
   // ---- helpers ----
+
+  private Instant now() {
+    return s.clock().instant().truncatedTo(ChronoUnit.SECONDS);
+  }
+
+  /** A time from a tag, never before its operation's start (a host with a slow clock wrote it). */
+  private Instant clamp(Instant t) {
+    Instant base = read.deadlineBase();
+    return t.isBefore(base) ? base : t;
+  }
 
   private int currentIndex() {
     for (int i = 0; i < steps.length; i++) {
@@ -485,28 +587,9 @@ final class Poll {
     return steps.length;
   }
 
-  private StepContext context(int i, StepState st, Instant now) {
+  private StepContext context(int i, StepRecord st, Instant now) {
     return new StepContext(instance, flow.name(), st.name(), read.parameters(), st.tries() + 1,
-        st.firstAttemptAt().orElse(now), s.clock());
-  }
-
-  private String busyDescription(StepState current) {
-    StringBuilder b = new StringBuilder("instance is ").append(instance.status());
-    if (!instance.pendingModifications().isEmpty()) {
-      b.append(", pending ").append(String.join(", ", new TreeSet<>(instance.pendingModifications())));
-    }
-    for (RdsInstance.ParameterGroup g : instance.parameterGroups()) {
-      if (RdsInstance.APPLYING.equals(g.applyStatus())) {
-        b.append(", parameter group ").append(g.name()).append(" applying");
-      }
-    }
-    b.append("; next: step ").append(current.name());
-    return b.toString();
-  }
-
-  private static StepState withReason(StepState st, String reason) {
-    return new StepState(st.name(), st.seq(), st.status(), st.firstAttemptAt(), st.startedAt(), st.tries(),
-        st.dueAt(), Optional.of(reason));
+        clamp(st.firstAttemptAt().orElse(now)), s.clock());
   }
 
   /** Listener calls held until the write that records them has succeeded. */

@@ -1,32 +1,39 @@
 package io.rdstagflow.core.internal;
 
 import io.rdstagflow.core.Flow;
-import io.rdstagflow.core.PendingOperation;
-import io.rdstagflow.core.StepState;
+import io.rdstagflow.core.OperationToken;
+import io.rdstagflow.core.internal.Operation.Lease;
+import io.rdstagflow.core.internal.Operation.State;
+import io.rdstagflow.core.internal.StepRecord.Status;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
- * Encodes a {@link PendingOperation} to tags and decodes it back (format version 1, documented in
- * {@code docs/tag-format.md}). Values are space-separated {@code field=value} words; a
- * {@code reason=} field is always last and runs to the end of the value.
+ * Encodes an {@link Operation} to tags and decodes it back: tag format version 2, documented field
+ * by field in {@code docs/tag-format.md}. Values are space-separated {@code field=value} words; a
+ * {@code reason=} (or a parameter's {@code value=}) runs to the end of the value. Every value begins
+ * with {@code op=<operation id>}: a tag stamped with another operation is never evidence for this
+ * one.
  *
- * <p>Decoding is strict: any tag under the prefix that it cannot read makes the whole state a
- * {@link Decoded.Problem} naming the tag, so nothing runs on the strength of a tag not understood.
- * It is also monotonic: a step {@code started} or {@code done} proves every earlier step done, so
- * an earlier step still shown otherwise (a slow poller's stale write) is read as done.
+ * <p>Only the library's own keys are read: {@code <prefix>flow}, {@code <prefix>step:<name>},
+ * {@code <prefix>param:<name>} and {@code <prefix>lease}. Any other key, even under the prefix, is
+ * the user's: never judged, never removed. Decoding of the library's keys is strict (a value it
+ * cannot read is a {@link Decoded.Problem} naming the tag, and nothing runs on it) and monotonic (a
+ * step {@code started} or {@code done} proves every earlier step done).
  *
  * <p>Thread-safe: it holds only immutable configuration.
  */
 public final class TagCodec {
 
   /** The format version this engine writes and reads. */
-  public static final int VERSION = 1;
+  public static final int VERSION = 2;
 
   private static final int MAX_QUOTED_VALUE = 100;
+  private static final Pattern STEP_NAME = Pattern.compile("[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?");
 
   private final String prefix;
   private final String flowKey;
@@ -68,11 +75,22 @@ public final class TagCodec {
     return leaseKey;
   }
 
-  /** The engine's tags among these, in their order. */
-  public Map<String, String> flowTags(Map<String, String> tags) {
+  /** {@code true} if the library writes keys like this one; every other key is the user's. */
+  public boolean isOwnKey(String key) {
+    if (key.equals(flowKey) || key.equals(leaseKey)) {
+      return true;
+    }
+    if (key.startsWith(stepPrefix)) {
+      return STEP_NAME.matcher(key.substring(stepPrefix.length())).matches();
+    }
+    return key.startsWith(paramPrefix) && key.length() > paramPrefix.length();
+  }
+
+  /** The library's own tags among these, in their order. */
+  public Map<String, String> ownTags(Map<String, String> tags) {
     Map<String, String> mine = new LinkedHashMap<>();
     for (Map.Entry<String, String> e : tags.entrySet()) {
-      if (e.getKey().startsWith(prefix)) {
+      if (isOwnKey(e.getKey())) {
         mine.put(e.getKey(), e.getValue());
       }
     }
@@ -80,63 +98,63 @@ public final class TagCodec {
   }
 
   /**
-   * {@code true} if the engine's tags on an instance are what a late tag write can leave after
-   * {@code flow} ended: no flow tag and no parameter tag (a write after the start never changes
-   * those, and success removes them all), only step tags of that flow and the lease. A flow tag
-   * deleted by hand leaves the parameters, so for a flow with parameters it does not look like this;
-   * for one without, it reads as an abort.
+   * The operation id a value of the library's is stamped with, or {@code null} if it has none.
    */
-  public boolean isDebrisOf(Map<String, String> tags, Flow flow) {
-    if (flow == null) {
-      return false;
+  public static String stampOf(String value) {
+    if (!value.startsWith("op=")) {
+      return null;
     }
-    for (String key : tags.keySet()) {
-      if (!key.startsWith(prefix) || key.equals(leaseKey)) {
-        continue;
-      }
-      if (!key.startsWith(stepPrefix) || flow.indexOf(key.substring(stepPrefix.length())) < 0) {
-        return false;
-      }
-    }
-    return true;
+    int end = value.indexOf(' ');
+    String id = end < 0 ? value.substring(3) : value.substring(3, end);
+    return OperationIds.isValid(id) ? id : null;
   }
 
   // ---- encoding ----
 
-  /** All the tags of an operation: flow, steps, parameters, lease. */
-  public Map<String, String> encode(PendingOperation op) {
+  /** All the tags of an operation, in a canonical form: flow, steps, parameters, lease. */
+  public Map<String, String> encode(Operation op) {
     Map<String, String> tags = new LinkedHashMap<>();
     tags.put(flowKey, encodeFlow(op));
-    for (StepState s : op.steps()) {
-      tags.put(stepKey(s.name()), encodeStep(s));
+    for (StepRecord s : op.steps()) {
+      tags.put(stepKey(s.name()), encodeStep(op.id(), s));
     }
     for (Map.Entry<String, String> p : op.parameters().entrySet()) {
-      tags.put(paramKey(p.getKey()), p.getValue());
+      tags.put(paramKey(p.getKey()), encodeParam(op.id(), p.getValue()));
     }
-    op.lease().ifPresent(l -> tags.put(leaseKey, encodeLease(l)));
+    if (op.lease() != null) {
+      tags.put(leaseKey, encodeLease(op.id(), op.lease()));
+    }
     return tags;
   }
 
   /** The flow tag's value. */
-  public String encodeFlow(PendingOperation op) {
-    StringBuilder b = new StringBuilder(96);
-    b.append("name=").append(op.flowName()).append(" v=").append(op.formatVersion())
+  public String encodeFlow(Operation op) {
+    StringBuilder b = new StringBuilder(160);
+    b.append("op=").append(op.id()).append(" v=").append(VERSION).append(" name=").append(op.flowName())
+        .append(" def=").append(op.definition()).append(" fp=").append(op.fingerprint())
         .append(" since=").append(Timestamps.format(op.since()));
-    op.restartedAt().ifPresent(t -> b.append(" restarted=").append(Timestamps.format(t)));
-    b.append(" state=").append(op.failure().isPresent() ? "failed" : "running");
-    op.failure().ifPresent(r -> appendReason(b, r));
+    if (op.restartedAt() != null) {
+      b.append(" restarted=").append(Timestamps.format(op.restartedAt()));
+    }
+    b.append(" state=").append(op.state().name().toLowerCase(java.util.Locale.ROOT));
+    if (op.endedAt() != null) {
+      b.append(" ended=").append(Timestamps.format(op.endedAt()));
+    }
+    if (op.failure() != null) {
+      appendReason(b, op.failure());
+    }
     return b.toString();
   }
 
   /** A step tag's value. */
-  public String encodeStep(StepState s) {
-    StringBuilder b = new StringBuilder(64);
-    b.append("seq=").append(s.seq()).append(" state=").append(s.status().tagValue());
+  public String encodeStep(String opId, StepRecord s) {
+    StringBuilder b = new StringBuilder(96);
+    b.append("op=").append(opId).append(" seq=").append(s.seq()).append(" state=").append(s.status().word());
     s.firstAttemptAt().ifPresent(t -> b.append(" since=").append(Timestamps.format(t)));
-    s.startedAt().filter(t -> !s.firstAttemptAt().equals(Optional.of(t)))
+    s.startedAt().filter(t -> !s.firstAttemptAt().equals(java.util.Optional.of(t)))
         .ifPresent(t -> b.append(" started=").append(Timestamps.format(t)));
-    if (s.tries() > 0 || s.status() == StepState.Status.RUNNING || s.status() == StepState.Status.STARTED
-        || s.status() == StepState.Status.FAILED) {
+    if (s.tries() > 0 || s.status() == Status.RUNNING || s.status() == Status.STARTED
+        || s.status() == Status.FAILED) {
       b.append(" tries=").append(s.tries());
     }
     s.dueAt().ifPresent(t -> b.append(" due=").append(Timestamps.format(t)));
@@ -144,9 +162,19 @@ public final class TagCodec {
     return b.toString();
   }
 
+  /** A parameter tag's value. */
+  public static String encodeParam(String opId, String value) {
+    return "op=" + opId + " value=" + value;
+  }
+
+  /** How many characters a parameter's value may have. */
+  public static int maxParameterLength() {
+    return TagRules.MAX_VALUE_LENGTH - encodeParam(OperationIds.next(Instant.EPOCH), "").length();
+  }
+
   /** The lease tag's value. */
-  public String encodeLease(PendingOperation.Lease lease) {
-    return "owner=" + lease.owner() + " until=" + Timestamps.format(lease.until());
+  public static String encodeLease(String opId, Lease lease) {
+    return "op=" + opId + " owner=" + lease.owner() + " until=" + Timestamps.format(lease.until());
   }
 
   private static void appendReason(StringBuilder b, String reason) {
@@ -156,17 +184,16 @@ public final class TagCodec {
 
   /**
    * A step's reason as it will read back from its tag: reduced to the tag character set and cut to
-   * the room the step's other fields leave, so the description a poll answers stays the same on
-   * every later poll.
+   * the room the step's other fields leave, so a poll's description stays the same on every later
+   * poll.
    */
-  public String fitReason(StepState withoutReason, String reason) {
-    return TagRules.sanitize(reason, room(encodeStep(withoutReason)));
+  public String fitReason(String opId, StepRecord withoutReason, String reason) {
+    return TagRules.sanitize(reason, room(encodeStep(opId, withoutReason)));
   }
 
   /** A flow failure's reason as it will read back from the flow tag; see {@link #fitReason}. */
-  public String fitFlowReason(PendingOperation running, String reason) {
-    String failedWithout = encodeFlow(running).replace(" state=running", " state=failed");
-    return TagRules.sanitize(reason, room(failedWithout));
+  public String fitFlowReason(Operation endedWithoutReason, String reason) {
+    return TagRules.sanitize(reason, room(encodeFlow(endedWithoutReason)));
   }
 
   private static int room(String encodedWithoutReason) {
@@ -175,130 +202,296 @@ public final class TagCodec {
 
   // ---- decoding ----
 
-  /** What the engine's tags on an instance say. */
+  /** What the library's tags on an instance say about the operation a poll asks for. */
   public sealed interface Decoded {
-    /** No tag under the prefix: no operation. */
+    /** No tag of the library's, and no operation asked for: nothing to say. */
     record None() implements Decoded {}
 
+    /** The operation asked for is not (or not yet) visible in the tags. */
+    record NotVisible() implements Decoded {}
+
     /**
-     * Tags the engine does not understand.
+     * A newer operation than the one asked for has begun.
+     *
+     * @param description what the poll answers
+     */
+    record Superseded(String description) implements Decoded {}
+
+    /**
+     * Tags of a newer format version than this engine's: a newer rds-tagflow wrote them.
+     *
+     * @param description what the poll answers (in progress)
+     */
+    record Newer(String description) implements Decoded {}
+
+    /**
+     * The operation's flow definition is not one this engine has.
+     *
+     * @param flowName    the flow name in the tag
+     * @param definition  the definition version in the tag
+     * @param since       when the operation began
+     * @param retired     {@code true} if it is older than every version this engine has (it never
+     *                    will have it); {@code false} if unknown or newer (a newer replica may)
+     * @param description what is wrong, naming the tag
+     */
+    record Unknown(String operationId, String flowName, int definition, Instant since, boolean retired,
+        String description) implements Decoded {}
+
+    /**
+     * Tags of the library's that it does not understand.
      *
      * @param description what is wrong, naming the tag
      */
     record Problem(String description) implements Decoded {}
 
     /**
-     * An operation.
+     * The operation.
      *
-     * @param operation the operation, with stale earlier steps read as done
+     * @param operation     the operation, with stale earlier steps read as done
+     * @param flow          its definition
+     * @param reconstructed {@code true} if its flow tag was overwritten by an older operation's late
+     *                      write and was rebuilt from the token
      */
-    record Found(PendingOperation operation) implements Decoded {}
+    record Found(Operation operation, Flow flow, boolean reconstructed) implements Decoded {}
   }
 
   private static final Decoded NONE = new Decoded.None();
+  private static final Decoded NOT_VISIBLE = new Decoded.NotVisible();
 
-  /** Decodes the engine's tags among an instance's tags, against the registered flows. */
-  public Decoded decode(Map<String, String> tags, Map<String, Flow> flows) {
+  /**
+   * Decodes the library's tags among an instance's tags for the operation a poll asks for: the one
+   * {@code token} names, or, without one, the one the flow tag names.
+   */
+  public Decoded decode(Map<String, String> tags, OperationToken token, FlowRegistry flows) {
     String flowValue = null;
-    boolean any = false;
+    Map<String, String> stepValues = new LinkedHashMap<>();
+    Map<String, String> paramValues = new LinkedHashMap<>();
+    String leaseValue = null;
     for (Map.Entry<String, String> e : tags.entrySet()) {
       String key = e.getKey();
-      if (!key.startsWith(prefix)) {
+      if (!isOwnKey(key)) {
         continue;
       }
-      any = true;
       if (key.equals(flowKey)) {
         flowValue = e.getValue();
-      } else if (!key.startsWith(stepPrefix) && !key.startsWith(paramPrefix) && !key.equals(leaseKey)) {
-        return problem("tag " + key + " is not one that rds-tagflow writes (expected " + flowKey + ", "
-            + stepPrefix + "<step>, " + paramPrefix + "<name> or " + leaseKey + ")");
+      } else if (key.equals(leaseKey)) {
+        leaseValue = e.getValue();
+      } else if (key.startsWith(stepPrefix)) {
+        stepValues.put(key.substring(stepPrefix.length()), e.getValue());
+      } else {
+        paramValues.put(key.substring(paramPrefix.length()), e.getValue());
       }
     }
-    if (!any) {
-      return NONE;
+    if (flowValue == null && stepValues.isEmpty() && paramValues.isEmpty() && leaseValue == null) {
+      return token == null ? NONE : NOT_VISIBLE;
     }
-    if (flowValue == null) {
-      return problem("tags " + flowTags(tags).keySet() + " belong to no flow: the tag " + flowKey
-          + " is missing; remove them (abort) or restore it");
+    FlowFields ff = null;
+    if (flowValue != null) {
+      int v = formatVersionOf(flowValue);
+      if (v > VERSION) {
+        return new Decoded.Newer("the operation's tags are of format " + v + ", newer than this engine's "
+            + VERSION + ": a newer rds-tagflow advances it");
+      }
+      ff = new FlowFields();
+      String error = parseWords(flowValue, ff);
+      if (error == null) {
+        error = ff.check();
+      }
+      if (error != null) {
+        return problem(describe(flowKey, flowValue) + ": " + error);
+      }
     }
-    FlowFields f = new FlowFields();
-    String error = parseFlow(flowValue, f);
-    if (error != null) {
-      return problem(describe(flowKey, flowValue) + ": " + error);
+    List<String> stamps = new ArrayList<>();
+    for (String value : stepValues.values()) {
+      stamps.add(stampOf(value));
     }
-    if (f.version > VERSION) {
-      return problem(describe(flowKey, flowValue) + ": format version " + f.version
-          + " is newer than this engine's " + VERSION + "; upgrade rds-tagflow");
+    for (String value : paramValues.values()) {
+      stamps.add(stampOf(value));
     }
-    Flow flow = flows.get(f.name);
-    if (flow == null) {
-      return problem(describe(flowKey, flowValue) + ": no registered flow is named '" + f.name + "'");
+    if (leaseValue != null) {
+      stamps.add(stampOf(leaseValue));
     }
 
-    StepState[] steps = new StepState[flow.steps().size()];
-    Map<String, String> params = Map.of();
-    PendingOperation.Lease lease = null;
-    for (Map.Entry<String, String> e : tags.entrySet()) {
-      String key = e.getKey();
-      if (!key.startsWith(prefix) || key.equals(flowKey)) {
+    boolean reconstructed = false;
+    String target;
+    if (token != null) {
+      target = token.operationId().orElseThrow();
+      if (ff != null && ff.op.equals(target)) {
+        // the flow tag is the token's operation
+      } else if (ff != null && OperationIds.compare(ff.op, target) > 0) {
+        return superseded(token, ff);
+      } else if (!stamps.contains(target)) {
+        return NOT_VISIBLE;
+      } else if (ff == null) {
+        return orphans(tags);
+      } else {
+        // An older operation's late write replaced the flow tag; the token's own tags prove its operation.
+        ff = FlowFields.of(token);
+        reconstructed = true;
+      }
+    } else {
+      if (ff == null) {
+        return orphans(tags);
+      }
+      target = ff.op;
+    }
+    for (String stamp : stamps) {
+      if (stamp != null && OperationIds.compare(stamp, target) > 0) {
+        return new Decoded.Superseded("tags of a newer operation (" + stamp + ") than " + target
+            + " are on the instance: that operation has begun and is answered by its own token");
+      }
+    }
+
+    Flow flow = flows.get(ff.name, ff.def);
+    if (flow == null) {
+      return unknown(flows, ff, flowValue);
+    }
+    if (!reconstructed && !flow.fingerprint().equals(ff.fp)) {
+      return problem(describe(flowKey, flowValue) + ": definition " + ff.def + " of flow " + ff.name
+          + " has other steps here (" + flow + ", fingerprint " + flow.fingerprint() + ") than when the operation"
+          + " began (fingerprint " + ff.fp + "): a changed list of steps needs a new version number");
+    }
+
+    int n = flow.steps().size();
+    StepRecord[] steps = new StepRecord[n];
+    boolean[] present = new boolean[n];
+    for (Map.Entry<String, String> e : stepValues.entrySet()) {
+      String name = e.getKey();
+      String value = e.getValue();
+      String key = stepKey(name);
+      int index = flow.indexOf(name);
+      String stamp = stampOf(value);
+      if (stamp != null && !stamp.equals(target)) {
+        if (index >= 0) {
+          present[index] = true; // debris under this step's key: the step reads as not done (row 40)
+        }
         continue;
       }
+      if (index < 0) {
+        return problem("tag " + key + " names a step that flow " + flow.name() + " (definition " + flow.version()
+            + ") does not have");
+      }
+      StepFields sf = new StepFields();
+      String error = parseWords(value, sf);
+      if (error == null) {
+        error = sf.check();
+      }
+      if (error != null) {
+        return problem(describe(key, value) + ": " + error);
+      }
+      if (sf.seq != index + 1) {
+        return problem(describe(key, value) + ": step " + name + " is number " + (index + 1) + " in flow "
+            + flow.name() + ", the tag says seq=" + sf.seq);
+      }
+      steps[index] = sf.toRecord(name);
+      present[index] = true;
+    }
+    for (int i = 0; i < n; i++) {
+      if (steps[i] != null) {
+        continue;
+      }
+      String name = flow.steps().get(i).name();
+      if (!present[i] && ff.state == State.RUNNING && !reconstructed) {
+        return problem("tag " + stepKey(name) + " is missing: flow " + flow.name() + " needs it for step " + name
+            + " (number " + (i + 1) + ")");
+      }
+      steps[i] = ff.state == State.SUCCEEDED ? StepRecord.pending(name, i + 1).done() : StepRecord.pending(name, i + 1);
+    }
+    Map<String, String> params = new LinkedHashMap<>();
+    for (Map.Entry<String, String> e : paramValues.entrySet()) {
       String value = e.getValue();
-      if (key.startsWith(stepPrefix)) {
+      if (target.equals(stampOf(value))) {
+        int at = value.indexOf(" value=");
+        if (at < 0) {
+          return problem(describe(paramKey(e.getKey()), value) + ": it needs the fields op and value");
+        }
+        params.put(e.getKey(), value.substring(at + " value=".length()));
+      } else if (stampOf(value) == null) {
+        return problem(describe(paramKey(e.getKey()), value) + ": it does not begin with op=<operation id>");
+      }
+    }
+    Lease lease = null;
+    if (leaseValue != null && target.equals(stampOf(leaseValue))) {
+      LeaseFields lf = new LeaseFields();
+      String error = parseWords(leaseValue, lf);
+      if (error == null && (lf.owner == null || lf.until == null)) {
+        error = "it needs the fields op, owner and until";
+      }
+      if (error != null) {
+        return problem(describe(leaseKey, leaseValue) + ": " + error);
+      }
+      lease = new Lease(lf.owner, lf.until);
+    }
+    if (ff.state == State.RUNNING) {
+      repairStaleSteps(steps);
+    } else if (ff.state == State.SUCCEEDED) {
+      // Its record says every step was seen done: a step tag saying otherwise is a late write.
+      for (int i = 0; i < n; i++) {
+        if (steps[i].status() != Status.DONE) {
+          steps[i] = StepRecord.pending(steps[i].name(), i + 1).done();
+        }
+      }
+    }
+    Operation op = new Operation(ff.op, ff.name, ff.def, flow.fingerprint(), ff.since, ff.restarted, ff.state,
+        ff.ended, ff.reason, List.of(steps), params, lease);
+    return new Decoded.Found(op, flow, reconstructed);
+  }
+
+  /**
+   * The step records of operation {@code opId} by step name, read without a definition (for moving
+   * an operation to another one); values that do not parse are left out.
+   */
+  public Map<String, StepRecord> stepsOf(Map<String, String> tags, String opId) {
+    Map<String, StepRecord> steps = new LinkedHashMap<>();
+    for (Map.Entry<String, String> e : tags.entrySet()) {
+      String key = e.getKey();
+      if (!isOwnKey(key) || !key.startsWith(stepPrefix) || !opId.equals(stampOf(e.getValue()))) {
+        continue;
+      }
+      StepFields sf = new StepFields();
+      if (parseWords(e.getValue(), sf) == null && sf.check() == null) {
         String name = key.substring(stepPrefix.length());
-        int index = flow.indexOf(name);
-        if (index < 0) {
-          return problem("tag " + key + " names a step that flow " + flow.name() + " does not have");
-        }
-        StepFields s = new StepFields();
-        error = parseStep(value, s);
-        if (error != null) {
-          return problem(describe(key, value) + ": " + error);
-        }
-        if (s.seq != index + 1) {
-          return problem(describe(key, value) + ": step " + name + " is number " + (index + 1)
-              + " in flow " + flow.name() + ", the tag says seq=" + s.seq);
-        }
-        steps[index] = s.toState(name);
-      } else if (key.startsWith(paramPrefix)) {
-        if (params.isEmpty()) {
-          params = new LinkedHashMap<>();
-        }
-        params.put(key.substring(paramPrefix.length()), value);
-      } else {
-        LeaseFields l = new LeaseFields();
-        error = parseLease(value, l);
-        if (error != null) {
-          return problem(describe(key, value) + ": " + error);
-        }
-        lease = new PendingOperation.Lease(l.owner, l.until);
+        steps.put(name, sf.toRecord(name));
       }
     }
-    for (int i = 0; i < steps.length; i++) {
-      if (steps[i] == null) {
-        String name = flow.steps().get(i).name();
-        return problem("tag " + stepKey(name) + " is missing: flow " + flow.name() + " needs it for step "
-            + name + " (number " + (i + 1) + ")");
-      }
+    return steps;
+  }
+
+  private Decoded superseded(OperationToken token, FlowFields current) {
+    return new Decoded.Superseded("operation " + token + " is no longer current: a newer operation, " + current.name
+        + " since " + Timestamps.format(current.since) + ", has begun on the instance");
+  }
+
+  private Decoded unknown(FlowRegistry flows, FlowFields ff, String flowValue) {
+    String tag = flowValue == null ? "the operation" : describe(flowKey, flowValue);
+    if (flows.latest(ff.name) == null) {
+      return new Decoded.Unknown(ff.op, ff.name, ff.def, ff.since, false, tag + ": no flow named '" + ff.name
+          + "' is registered with this engine (it knows " + flows.names() + ")");
     }
-    repairStaleSteps(steps);
-    return new Decoded.Found(new PendingOperation(f.name, f.version, f.since, Optional.ofNullable(f.restarted),
-        Optional.ofNullable(f.reason), List.of(steps), params, Optional.ofNullable(lease)));
+    boolean retired = ff.def < flows.latest(ff.name).version();
+    return new Decoded.Unknown(ff.op, ff.name, ff.def, ff.since, retired, tag + ": flow " + ff.name + " definition "
+        + ff.def + " is not registered with this engine (it has versions " + flows.versions(ff.name) + ")"
+        + (retired ? "; move the operation to a registered version" : ""));
+  }
+
+  private Decoded orphans(Map<String, String> tags) {
+    return problem("tags " + ownTags(tags).keySet() + " belong to no operation: the tag " + flowKey
+        + " is missing; restore it, or begin a new operation to replace them");
   }
 
   /** A step started or done proves the earlier ones done (the engine starts a step only after them). */
-  private static void repairStaleSteps(StepState[] steps) {
+  private static void repairStaleSteps(StepRecord[] steps) {
     int proof = -1;
     for (int i = steps.length - 1; i >= 0; i--) {
-      StepState.Status st = steps[i].status();
-      if (st == StepState.Status.STARTED || st == StepState.Status.DONE) {
+      Status st = steps[i].status();
+      if (st == Status.STARTED || st == Status.DONE) {
         proof = i;
         break;
       }
     }
     for (int i = 0; i < proof; i++) {
-      StepState.Status st = steps[i].status();
-      if (st != StepState.Status.DONE && st != StepState.Status.FAILED) {
+      Status st = steps[i].status();
+      if (st != Status.DONE && st != Status.FAILED) {
         steps[i] = steps[i].done();
       }
     }
@@ -313,9 +506,23 @@ public final class TagCodec {
     return "tag " + key + " = '" + shown + "'";
   }
 
+  /** The number in a {@code v=} word of a flow value, or 0. */
+  private static int formatVersionOf(String value) {
+    int at = value.startsWith("v=") ? 0 : value.indexOf(" v=") + 1;
+    if (at <= 0 && !value.startsWith("v=")) {
+      return 0;
+    }
+    int from = at + 2;
+    int to = from;
+    while (to < value.length() && Character.isDigit(value.charAt(to))) {
+      to++;
+    }
+    return positiveInt(value, from, to);
+  }
+
   /**
-   * Calls back for each {@code field=value} word of a value, by position, so a waiting poll does
-   * not cut the value into strings; a {@code reason} runs to the end.
+   * Calls back for each {@code field=value} word of a value, by position; a {@code reason} or
+   * {@code value} field runs to the end.
    */
   private interface FieldSink {
     /** @return an error, or {@code null} */
@@ -348,12 +555,11 @@ public final class TagCodec {
     return null;
   }
 
-  /** {@code true} if {@code text[from, to)} is {@code word}. */
   private static boolean is(String text, int from, int to, String word) {
     return to - from == word.length() && text.startsWith(word, from);
   }
 
-  private static String unknown(String text, int name, int eq) {
+  private static String unknownField(String text, int name, int eq) {
     return "unknown field '" + text.substring(name, eq) + "'";
   }
 
@@ -365,23 +571,55 @@ public final class TagCodec {
     return text.substring(name, end) + " is not " + what;
   }
 
+  private static String opField(String t, int v, int end, String[] into) {
+    String id = t.substring(v, end);
+    if (!OperationIds.isValid(id)) {
+      return "op=" + id + " is not an operation id";
+    }
+    into[0] = id;
+    return null;
+  }
+
   private static final class FlowFields implements FieldSink {
-    String name;
+    final String[] opHolder = new String[1];
+    String op;
     int version = -1;
+    String name;
+    int def = -1;
+    String fp;
     Instant since;
     Instant restarted;
-    boolean failed;
-    boolean hasState;
+    State state;
+    Instant ended;
     String reason;
+
+    static FlowFields of(OperationToken token) {
+      FlowFields f = new FlowFields();
+      f.op = token.operationId().orElseThrow();
+      f.version = VERSION;
+      f.name = token.flowName().orElseThrow();
+      f.def = token.definition();
+      f.since = token.since();
+      f.state = State.RUNNING;
+      return f;
+    }
 
     @Override
     public String field(String t, int name, int eq, int end) {
       int v = eq + 1;
-      if (is(t, name, eq, "name")) {
-        this.name = t.substring(v, end);
+      if (is(t, name, eq, "op")) {
+        return opField(t, v, end, opHolder);
       } else if (is(t, name, eq, "v")) {
         version = positiveInt(t, v, end);
         return version < 1 ? badNumber(t, name, end, "a format version") : null;
+      } else if (is(t, name, eq, "name")) {
+        this.name = t.substring(v, end);
+        return STEP_NAME.matcher(this.name).matches() ? null : "name=" + this.name + " is not a flow name";
+      } else if (is(t, name, eq, "def")) {
+        def = positiveInt(t, v, end);
+        return def < 1 ? badNumber(t, name, end, "a definition version") : null;
+      } else if (is(t, name, eq, "fp")) {
+        fp = t.substring(v, end);
       } else if (is(t, name, eq, "since")) {
         since = Timestamps.parse(t, v, end);
         return since == null ? badTime(t, name, end) : null;
@@ -389,42 +627,46 @@ public final class TagCodec {
         restarted = Timestamps.parse(t, v, end);
         return restarted == null ? badTime(t, name, end) : null;
       } else if (is(t, name, eq, "state")) {
-        hasState = true;
-        failed = is(t, v, end, "failed");
-        if (!failed && !is(t, v, end, "running")) {
-          return t.substring(name, end) + " is neither running nor failed";
+        for (State s : State.values()) {
+          if (is(t, v, end, s.name().toLowerCase(java.util.Locale.ROOT))) {
+            state = s;
+            return null;
+          }
         }
+        return t.substring(name, end) + " is not one of running, succeeded, failed";
+      } else if (is(t, name, eq, "ended")) {
+        ended = Timestamps.parse(t, v, end);
+        return ended == null ? badTime(t, name, end) : null;
       } else if (is(t, name, eq, "reason")) {
         reason = t.substring(v, end);
       } else {
-        return unknown(t, name, eq);
+        return unknownField(t, name, eq);
+      }
+      return null;
+    }
+
+    String check() {
+      op = opHolder[0];
+      if (op == null || version < 0 || name == null || def < 0 || fp == null || since == null || state == null) {
+        return "it needs the fields op, v, name, def, fp, since and state";
+      }
+      if ((state == State.RUNNING) != (ended == null)) {
+        return "state=" + state.name().toLowerCase(java.util.Locale.ROOT)
+            + (ended == null ? " needs an ended= time" : " has an ended= time");
+      }
+      if (state != State.FAILED) {
+        reason = null;
       }
       return null;
     }
   }
 
-  private static String parseFlow(String value, FlowFields f) {
-    String error = parseWords(value, f);
-    if (error != null) {
-      return error;
-    }
-    if (f.name == null || f.version < 0 || f.since == null || !f.hasState) {
-      return "it needs the fields name, v, since and state";
-    }
-    if (f.failed && f.reason == null) {
-      f.reason = "failed";
-    }
-    if (!f.failed) {
-      f.reason = null;
-    }
-    return null;
-  }
-
-  private static final StepState.Status[] STATUSES = StepState.Status.values();
+  private static final Status[] STATUSES = Status.values();
 
   private static final class StepFields implements FieldSink {
+    final String[] opHolder = new String[1];
     int seq = -1;
-    StepState.Status status;
+    Status status;
     Instant since;
     Instant started;
     int tries;
@@ -434,12 +676,14 @@ public final class TagCodec {
     @Override
     public String field(String t, int name, int eq, int end) {
       int v = eq + 1;
-      if (is(t, name, eq, "seq")) {
+      if (is(t, name, eq, "op")) {
+        return opField(t, v, end, opHolder);
+      } else if (is(t, name, eq, "seq")) {
         seq = positiveInt(t, v, end);
         return seq < 1 ? badNumber(t, name, end, "a step number") : null;
       } else if (is(t, name, eq, "state")) {
-        for (StepState.Status s : STATUSES) {
-          if (is(t, v, end, s.tagValue())) {
+        for (Status s : STATUSES) {
+          if (is(t, v, end, s.word())) {
             status = s;
             return null;
           }
@@ -461,53 +705,43 @@ public final class TagCodec {
         reason = t.substring(v, end);
         return null;
       }
-      return unknown(t, name, eq);
+      return unknownField(t, name, eq);
     }
 
-    StepState toState(String name) {
-      Instant startedAt = status == StepState.Status.STARTED ? (started != null ? started : since) : null;
-      return new StepState(name, seq, status, Optional.ofNullable(since), Optional.ofNullable(startedAt), tries,
-          Optional.ofNullable(due), Optional.ofNullable(reason));
+    String check() {
+      if (opHolder[0] == null || seq < 0 || status == null) {
+        return "it needs the fields op, seq and state";
+      }
+      if ((status == Status.STARTED || status == Status.RUNNING) && since == null) {
+        return "state=" + status.word() + " needs a since= time";
+      }
+      return null;
     }
-  }
 
-  private static String parseStep(String value, StepFields s) {
-    String error = parseWords(value, s);
-    if (error != null) {
-      return error;
+    StepRecord toRecord(String name) {
+      Instant startedAt = status == Status.STARTED ? (started != null ? started : since) : null;
+      return new StepRecord(name, seq, status, since, startedAt, tries, due, reason);
     }
-    if (s.seq < 0 || s.status == null) {
-      return "it needs the fields seq and state";
-    }
-    if ((s.status == StepState.Status.STARTED || s.status == StepState.Status.RUNNING) && s.since == null) {
-      return "state=" + s.status.tagValue() + " needs a since= time";
-    }
-    return null;
   }
 
   private static final class LeaseFields implements FieldSink {
+    final String[] opHolder = new String[1];
     String owner;
     Instant until;
 
     @Override
     public String field(String t, int name, int eq, int end) {
-      if (is(t, name, eq, "owner")) {
+      if (is(t, name, eq, "op")) {
+        return opField(t, eq + 1, end, opHolder);
+      } else if (is(t, name, eq, "owner")) {
         owner = t.substring(eq + 1, end);
         return null;
       } else if (is(t, name, eq, "until")) {
         until = Timestamps.parse(t, eq + 1, end);
         return until == null ? badTime(t, name, end) : null;
       }
-      return unknown(t, name, eq);
+      return unknownField(t, name, eq);
     }
-  }
-
-  private static String parseLease(String value, LeaseFields l) {
-    String error = parseWords(value, l);
-    if (error != null) {
-      return error;
-    }
-    return l.owner == null || l.until == null ? "it needs the fields owner and until" : null;
   }
 
   /** The non-negative number in {@code t[from, to)}, or -1. */

@@ -54,8 +54,8 @@ public final class TagRules {
   }
 
   private static String textProblem(String text, String what) {
-    if (text.startsWith("aws:") || text.startsWith("rds:")) {
-      return "a tag " + what + " may not begin with aws: or rds:";
+    if (text.regionMatches(true, 0, "aws:", 0, 4) || text.regionMatches(true, 0, "rds:", 0, 4)) {
+      return "a tag " + what + " may not begin with aws: or rds: (in any case: RDS refuses AWS: too)";
     }
     for (int i = 0; i < text.length(); ) {
       int cp = text.codePointAt(i);
@@ -69,8 +69,8 @@ public final class TagRules {
   }
 
   /**
-   * Free text (a failure reason) reduced to what a tag value allows: each character outside the set
-   * becomes {@code _}, and the result is cut to {@code maxLength} characters, ending in
+   * Free text (a failure reason) reduced to what a tag value allows: {@code ,} and {@code ;} become
+   * {@code .}, every other character outside the set becomes {@code _}, and the result is cut to {@code maxLength} characters, ending in
    * {@code ...} when cut.
    */
   public static String sanitize(String text, int maxLength) {
@@ -87,6 +87,8 @@ public final class TagRules {
       }
       if (isAllowed(cp)) {
         out.appendCodePoint(cp);
+      } else if (cp == ',' || cp == ';') {
+        out.append('.'); // keeps a sentence readable in the console
       } else {
         out.append('_');
       }

@@ -3,16 +3,15 @@ package io.rdstagflow.core.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.rdstagflow.core.Flow;
-import io.rdstagflow.core.PendingOperation;
-import io.rdstagflow.core.StepState;
-import io.rdstagflow.core.StepState.Status;
+import io.rdstagflow.core.OperationToken;
+import io.rdstagflow.core.internal.Operation.Lease;
+import io.rdstagflow.core.internal.StepRecord.Status;
 import io.rdstagflow.core.testing.ScriptedStep;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.regex.Pattern;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -21,7 +20,11 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 
-/** Any step state round-trips through the tag codec, and every tag it writes obeys RDS's rules. */
+/**
+ * Any operation round-trips through the tag codec (format 2), with and without its token; every
+ * tag it writes obeys RDS's rules; and a tag stamped with another operation is never read as this
+ * one's.
+ */
 class TagCodecPropertiesTest {
 
   /** RDS's documented rule, written independently of {@link TagRules}. */
@@ -29,28 +32,28 @@ class TagCodecPropertiesTest {
 
   private static final Instant MIN = Instant.parse("1970-01-01T00:00:00Z");
   private static final Instant MAX = Instant.parse("9999-12-31T23:59:59Z");
+  private static final Instant START = Instant.parse("2026-11-24T10:00:00Z");
 
   @Property(tries = 2000)
-  void anyStepStateRoundTripsThroughItsTag(@ForAll("stepStates") StepState state, @ForAll("prefixes") String prefix) {
+  void anyStepRecordRoundTripsThroughItsTag(@ForAll("stepRecords") StepRecord record, @ForAll("prefixes") String prefix) {
     TagCodec codec = new TagCodec(prefix);
-    Flow flow = Flow.builder("f").step(ScriptedStep.done(state.name())).build();
-    StepState expected = state.reason().isEmpty() ? state
-        : withReason(state, codec.fitReason(withoutReason(state), state.reason().get()));
-    PendingOperation op = operation(List.of(expected), Map.of(), Optional.empty(), Optional.empty());
+    Flow flow = Flow.builder("f").step(ScriptedStep.done(record.name())).build();
+    String id = OperationIds.next(START);
+    StepRecord expected = record.reason().isEmpty() ? record
+        : withReason(record, codec.fitReason(id, withReason(record, null), record.reason().get()));
+    Operation op = operation(id, flow, List.of(expected), Map.of(), null);
 
-    TagCodec.Decoded decoded = codec.decode(codec.encode(op), Map.of("f", flow));
+    TagCodec.Decoded decoded = codec.decode(codec.encode(op), null, new FlowRegistry(List.of(flow)));
 
-    assertThat(decoded).isEqualTo(new TagCodec.Decoded.Found(op));
-    assertThat(codec.encode(operation(List.of(state), Map.of(), Optional.empty(), Optional.empty())))
-        .isEqualTo(codec.encode(op));
+    assertThat(((TagCodec.Decoded.Found) decoded).operation()).isEqualTo(op);
+    assertThat(codec.encode(operation(id, flow, List.of(record), Map.of(), null))).isEqualTo(codec.encode(op));
   }
 
   @Property(tries = 1000)
   void anyOperationRoundTripsAndEveryTagObeysRdsRules(
-      @ForAll("operations") PendingOperation op, @ForAll("prefixes") String prefix) {
+      @ForAll("operations") Operation op, @ForAll("prefixes") String prefix) {
     TagCodec codec = new TagCodec(prefix);
-    Flow.Builder flow = Flow.builder(op.flowName());
-    op.steps().forEach(s -> flow.step(ScriptedStep.done(s.name())));
+    Flow flow = flowOf(op);
 
     Map<String, String> tags = codec.encode(op);
 
@@ -60,12 +63,25 @@ class TagCodecPropertiesTest {
       assertThat(tag.getValue()).matches(RDS_TAG_TEXT).doesNotStartWith("aws:").doesNotStartWith("rds:");
       assertThat(tag.getValue().codePointCount(0, tag.getValue().length())).isLessThanOrEqualTo(256);
     }
-    TagCodec.Decoded decoded = codec.decode(tags, Map.of(op.flowName(), flow.build()));
-    PendingOperation back = ((TagCodec.Decoded.Found) decoded).operation();
+    FlowRegistry flows = new FlowRegistry(List.of(flow));
+    Operation back = ((TagCodec.Decoded.Found) codec.decode(tags, null, flows)).operation();
     assertThat(codec.encode(back)).isEqualTo(tags);
-    assertThat(back.since()).isEqualTo(op.since());
-    assertThat(back.parameters()).isEqualTo(op.parameters());
-    assertThat(back.lease()).isEqualTo(op.lease());
+    assertThat(back).isEqualTo(op);
+    OperationToken token = OperationToken.forFlow(op.flowName(), 1, op.since(), op.id());
+    assertThat(((TagCodec.Decoded.Found) codec.decode(tags, token, flows)).operation()).isEqualTo(op);
+  }
+
+  @Property(tries = 1000)
+  void tagsOfAnotherOperationAreNeverEvidenceForThisOne(@ForAll("operations") Operation older) {
+    TagCodec codec = new TagCodec("tagflow:");
+    Flow flow = flowOf(older);
+    FlowRegistry flows = new FlowRegistry(List.of(flow));
+    String newerId = OperationIds.next(older.since().plusSeconds(60));
+    OperationToken newer = OperationToken.forFlow(older.flowName(), 1, older.since().plusSeconds(60), newerId);
+
+    TagCodec.Decoded decoded = codec.decode(codec.encode(older), newer, flows);
+
+    assertThat(decoded).isInstanceOf(TagCodec.Decoded.NotVisible.class);
   }
 
   @Property(tries = 2000)
@@ -121,87 +137,100 @@ class TagCodecPropertiesTest {
         .as((t, i, c) -> t.substring(0, i) + c + t.substring(i + 1));
   }
 
-  private Arbitrary<Optional<Instant>> maybeInstant() {
-    return instants().optional();
+  private Arbitrary<Instant> maybeInstant() {
+    return instants().injectNull(0.5);
   }
 
   private Arbitrary<String> names() {
     return Arbitraries.strings().withChars("abcdefghijklmnopqrstuvwxyz0123456789").ofMinLength(1).ofMaxLength(40);
   }
 
-  private Arbitrary<Optional<String>> reasons() {
-    return Arbitraries.strings().ofMaxLength(400).optional();
+  private Arbitrary<String> reasons() {
+    return Arbitraries.strings().ofMaxLength(400).injectNull(0.5);
   }
 
   @Provide
-  Arbitrary<StepState> stepStates() {
+  Arbitrary<StepRecord> stepRecords() {
     return Combinators.combine(names(), Arbitraries.of(Status.class), instants(), instants(),
         Arbitraries.integers().between(0, 10_000), maybeInstant(), reasons())
         .as((name, status, since, started, tries, due, reason) -> {
           boolean timed = status == Status.STARTED || status == Status.RUNNING;
-          Optional<Instant> first = timed || status == Status.FAILED ? Optional.of(since) : Optional.empty();
-          Optional<Instant> startedAt = status == Status.STARTED ? Optional.of(started) : Optional.empty();
-          return new StepState(name, 1, status, first, startedAt, tries, due, reason);
+          Instant first = timed || status == Status.FAILED ? since : null;
+          Instant startedAt = status == Status.STARTED ? started : null;
+          return new StepRecord(name, 1, status, first, startedAt, tries, due, reason);
         });
   }
 
   @Provide
-  Arbitrary<PendingOperation> operations() {
-    Arbitrary<List<StepState>> steps = stepStates().list().ofMinSize(1).ofMaxSize(8).uniqueElements(StepState::name)
-        .map(TagCodecPropertiesTest::renumberMonotonically);
+  Arbitrary<Operation> operations() {
+    Arbitrary<List<StepRecord>> steps = stepRecords().list().ofMinSize(1).ofMaxSize(8)
+        .uniqueElements(StepRecord::name).map(TagCodecPropertiesTest::renumberMonotonically);
     Arbitrary<Map<String, String>> params = Arbitraries.maps(names(),
-        Arbitraries.strings().ofMaxLength(300).map(v -> TagRules.sanitize(v, 256)).filter(v -> TagRules.valueProblem(v) == null))
+        Arbitraries.strings().ofMaxLength(300).map(v -> TagRules.sanitize(v, TagCodec.maxParameterLength()))
+            .filter(v -> TagRules.valueProblem(v) == null))
         .ofMaxSize(5);
-    Arbitrary<Optional<PendingOperation.Lease>> lease = Combinators.combine(
+    Arbitrary<Lease> lease = Combinators.combine(
         Arbitraries.strings().withChars("abcdef0123456789-").ofMinLength(1).ofMaxLength(40), instants())
-        .as(PendingOperation.Lease::new).optional();
-    return Combinators.combine(steps, params, lease, reasons(), names(), instants(), maybeInstant())
-        .as((s, p, l, failure, flowName, since, restarted) -> {
-          PendingOperation raw = new PendingOperation(flowName, TagCodec.VERSION, since, restarted, failure, s, p, l);
+        .as(Lease::new).injectNull(0.5);
+    Arbitrary<Operation.State> state = Arbitraries.of(Operation.State.class);
+    return Combinators.combine(steps, params, lease, reasons(), names(), instants(), maybeInstant(), state)
+        .as((s, p, l, failure, flowName, since, restarted, st) -> {
+          String id = OperationIds.next(since);
+          List<StepRecord> records = st == Operation.State.SUCCEEDED
+              ? s.stream().map(r -> StepRecord.pending(r.name(), r.seq()).done()).toList() : s;
+          Instant ended = st == Operation.State.RUNNING ? null : since.plusSeconds(3600);
+          Operation raw = new Operation(id, flowName, 1, fingerprint(flowName, records), since, restarted, st, ended,
+              null, records, p, l);
+          if (st != Operation.State.FAILED || failure == null) {
+            return raw;
+          }
           TagCodec codec = new TagCodec("tagflow:");
-          return failure.isEmpty() ? raw : new PendingOperation(flowName, TagCodec.VERSION, since, restarted,
-              Optional.of(codec.fitFlowReason(withoutFailure(raw), failure.get())), s, p, l);
+          return new Operation(id, flowName, 1, raw.fingerprint(), since, restarted, st, ended,
+              codec.fitFlowReason(raw, failure), records, p, l);
         });
   }
 
+  private static String fingerprint(String flowName, List<StepRecord> steps) {
+    Flow.Builder b = Flow.builder(flowName);
+    steps.forEach(s -> b.step(ScriptedStep.done(s.name())));
+    return b.build().fingerprint();
+  }
+
+  private static Flow flowOf(Operation op) {
+    Flow.Builder b = Flow.builder(op.flowName());
+    op.steps().forEach(s -> b.step(ScriptedStep.done(s.name())));
+    return b.build();
+  }
+
   /** Gives steps their positions, and makes them monotonic as the engine writes them. */
-  private static List<StepState> renumberMonotonically(List<StepState> steps) {
+  private static List<StepRecord> renumberMonotonically(List<StepRecord> steps) {
     TagCodec codec = new TagCodec("tagflow:");
-    List<StepState> out = new ArrayList<>();
+    String id = OperationIds.next(START);
+    List<StepRecord> out = new ArrayList<>();
     boolean laterProgress = false;
     for (int i = steps.size() - 1; i >= 0; i--) {
-      StepState s = steps.get(i);
+      StepRecord s = steps.get(i);
       if (laterProgress && s.status() != Status.FAILED) {
         s = s.done();
       }
       if (s.status() == Status.STARTED || s.status() == Status.DONE) {
         laterProgress = true;
       }
-      StepState numbered = new StepState(s.name(), i + 1, s.status(), s.firstAttemptAt(), s.startedAt(), s.tries(),
-          s.dueAt(), Optional.empty());
-      out.add(0, s.reason().isEmpty() ? numbered : withReason(numbered, codec.fitReason(numbered, s.reason().get())));
+      StepRecord numbered = new StepRecord(s.name(), i + 1, s.status(), s.firstAttemptAt().orElse(null),
+          s.startedAt().orElse(null), s.tries(), s.dueAt().orElse(null), null);
+      out.add(0, s.reason().isEmpty() ? numbered : withReason(numbered, codec.fitReason(id, numbered, s.reason().get())));
     }
     return out;
   }
 
-  private static PendingOperation operation(List<StepState> steps, Map<String, String> params,
-      Optional<String> failure, Optional<PendingOperation.Lease> lease) {
-    return new PendingOperation("f", TagCodec.VERSION, Instant.parse("2026-11-24T10:00:00Z"), Optional.empty(),
-        failure, steps, new LinkedHashMap<>(params), lease);
+  private static Operation operation(String id, Flow flow, List<StepRecord> steps, Map<String, String> params,
+      Lease lease) {
+    return new Operation(id, flow.name(), 1, flow.fingerprint(), START, null, Operation.State.RUNNING, null, null,
+        steps, new LinkedHashMap<>(params), lease);
   }
 
-  private static PendingOperation withoutFailure(PendingOperation op) {
-    return new PendingOperation(op.flowName(), op.formatVersion(), op.since(), op.restartedAt(), Optional.empty(),
-        op.steps(), op.parameters(), op.lease());
-  }
-
-  private static StepState withoutReason(StepState s) {
-    return new StepState(s.name(), s.seq(), s.status(), s.firstAttemptAt(), s.startedAt(), s.tries(), s.dueAt(),
-        Optional.empty());
-  }
-
-  private static StepState withReason(StepState s, String reason) {
-    return new StepState(s.name(), s.seq(), s.status(), s.firstAttemptAt(), s.startedAt(), s.tries(), s.dueAt(),
-        Optional.of(reason));
+  private static StepRecord withReason(StepRecord s, String reason) {
+    return new StepRecord(s.name(), s.seq(), s.status(), s.firstAttemptAt().orElse(null), s.startedAt().orElse(null),
+        s.tries(), s.dueAt().orElse(null), reason);
   }
 }
