@@ -9,7 +9,11 @@ package io.rdstagflow.core;
  */
 public interface FlowListener {
 
-  /** A flow began on an instance. */
+  /**
+   * An operation began on an instance: {@code begin}'s tag write succeeded, or RDS accepted the
+   * create or restore request that carried its tags ({@link TagStateMachine#startAccepted}). A
+   * start refused before or by RDS is never heard here.
+   */
   default void flowStarted(String instanceId, String flowName) {}
 
   /** A step's asynchronous operation was accepted. */
@@ -24,9 +28,16 @@ public interface FlowListener {
   /** A step failed for good. */
   default void stepFailed(String instanceId, String flowName, String stepName, String reason) {}
 
-  /** A flow finished: every step done, its tags removed. */
+  /**
+   * An operation succeeded: every step was seen done and its terminal record (the flow tag with
+   * {@code state=succeeded}) was written.
+   */
   default void flowSucceeded(String instanceId, String flowName) {}
 
-  /** A flow failed; {@code description} is what polls answer. */
+  /**
+   * An operation failed (a step, a deadline, a broken status); its terminal record was written and
+   * {@code description} is what polls with its token answer from now on. An operator's abort is
+   * not reported here: it is logged.
+   */
   default void flowFailed(String instanceId, String flowName, String description) {}
 }

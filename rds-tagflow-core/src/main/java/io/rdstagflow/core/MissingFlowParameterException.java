@@ -11,7 +11,7 @@ public final class MissingFlowParameterException extends TagflowException {
 
   /** For the flow, the step and the parameter's name. */
   public MissingFlowParameterException(String flowName, String stepName, String parameter) {
-    super("flow " + flowName + " was begun without the parameter '" + parameter + "' that step " + stepName
+    super("flow " + flowName + " was begun without the parameter " + parameter + " that step " + stepName
         + " needs");
   }
 }

@@ -76,7 +76,7 @@ public final class Engine {
 
   /** See {@code TagStateMachine.startTags}. */
   public FlowStart startTags(String instanceId, Flow flow, Map<String, String> parameters) {
-    Operation op = newOperation(registered(flow), parameters);
+    Operation op = newOperation(registered(flow), parameters, null);
     Map<String, String> tags = s.codec().encode(op);
     if (tags.size() + leaseRoom() > TagRules.MAX_TAGS) {
       throw new TagLimitException(0, tags.size() + leaseRoom());
@@ -108,7 +108,7 @@ public final class Engine {
       }
       throw new ConcurrentOperationException(instanceId, token(running));
     }
-    if (decoded instanceof TagCodec.Decoded.Unknown u && !u.retired()
+    if (decoded instanceof TagCodec.Decoded.Unknown u && !u.retired() && u.state() == Operation.State.RUNNING
         && s.clock().instant().isBefore(u.since().plus(EngineSettings.UNKNOWN_FLOW_WAIT))) {
       throw new ConcurrentOperationException(instanceId, "operation " + u.operationId() + " of flow " + u.flowName()
           + " definition " + u.definition() + ", which this engine does not have, began at " + u.since());
@@ -118,7 +118,7 @@ public final class Engine {
           + (decoded instanceof TagCodec.Decoded.Newer n ? n.description()
           : ((TagCodec.Decoded.Superseded) decoded).description()) + ")");
     }
-    Operation op = newOperation(def, parameters);
+    Operation op = newOperation(def, parameters, s.codec().newestStamp(instance.tags()));
     Map<String, String> tags = s.codec().encode(op);
     Map<String, String> old = s.codec().ownTags(instance.tags());
     int others = instance.tags().size() - old.size();
@@ -336,14 +336,14 @@ public final class Engine {
     return true;
   }
 
-  private Operation newOperation(Flow flow, Map<String, String> parameters) {
+  private Operation newOperation(Flow flow, Map<String, String> parameters, String newestOnInstance) {
     checkParameters(flow, parameters);
     List<StepRecord> steps = new ArrayList<>();
     for (int i = 0; i < flow.steps().size(); i++) {
       steps.add(StepRecord.pending(flow.steps().get(i).name(), i + 1));
     }
     Instant now = now();
-    return new Operation(OperationIds.next(now), flow.name(), flow.version(), flow.fingerprint(), now, null,
+    return new Operation(OperationIds.nextAfter(newestOnInstance, now), flow.name(), flow.version(), flow.fingerprint(), now, null,
         Operation.State.RUNNING, null, null, steps, new LinkedHashMap<>(parameters), null);
   }
 
@@ -383,8 +383,8 @@ public final class Engine {
     for (Step step : flow.steps()) {
       for (String required : step.requiredParameters()) {
         if (!parameters.containsKey(required)) {
-          throw new InvalidFlowParameterException("flow " + flow.name() + " needs the parameter '" + required
-              + "' (step " + step.name() + " reads it); it was not given");
+          throw new InvalidFlowParameterException("flow " + flow.name() + " needs the parameter " + required
+              + " (step " + step.name() + " reads it); it was not given");
         }
       }
     }

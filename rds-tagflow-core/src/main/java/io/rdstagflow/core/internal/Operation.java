@@ -141,7 +141,7 @@ public record Operation(
     }
     List<StepRecord> again = new ArrayList<>(steps.size());
     for (StepRecord s : steps) {
-      again.add(s.status() == StepRecord.Status.FAILED ? s.reset() : s.clockRestarted());
+      again.add(s.status() == StepRecord.Status.FAILED ? s.reset() : s.clockRestarted(now));
     }
     return new Operation(id, flowName, definition, fingerprint, since, now, State.RUNNING, null, null, again,
         parameters, lease);

@@ -29,6 +29,19 @@ public final class OperationIds {
     return b.toString();
   }
 
+  /**
+   * A new id for an operation beginning at {@code since} that orders after {@code previous} (the
+   * newest id on the instance, or {@code null}), even when both began in the same second.
+   */
+  public static String nextAfter(String previous, Instant since) {
+    String id = next(since);
+    if (previous == null || compare(id, previous) > 0) {
+      return id;
+    }
+    String bumped = Long.toString(Long.parseLong(previous, 36) + 1, 36);
+    return "0".repeat(Math.max(0, TIME_DIGITS + 2 - bumped.length())) + bumped;
+  }
+
   /** {@code true} if {@code id} has the shape of an operation id. */
   public static boolean isValid(String id) {
     if (id == null || id.length() != TIME_DIGITS + 2) {

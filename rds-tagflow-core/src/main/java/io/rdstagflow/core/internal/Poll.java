@@ -147,6 +147,14 @@ final class Poll {
   }
 
   private OperationStatus unknownDefinition(TagCodec.Decoded.Unknown unknown) {
+    // An ended operation's record answers without its definition.
+    if (unknown.state() == Operation.State.SUCCEEDED) {
+      return OperationStatus.succeeded("flow " + unknown.flowName() + " succeeded");
+    }
+    if (unknown.state() == Operation.State.FAILED) {
+      return OperationStatus.failed(unknown.failure() != null ? unknown.failure()
+          : "operation " + unknown.operationId() + " of flow " + unknown.flowName() + " failed");
+    }
     if (!unknown.retired() && withinWait(unknown.since(), EngineSettings.UNKNOWN_FLOW_WAIT)) {
       return OperationStatus.inProgress(unknown.description() + "; waiting for a broker that has it");
     }

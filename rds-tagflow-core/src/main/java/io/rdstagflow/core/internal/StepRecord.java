@@ -106,12 +106,12 @@ public final class StepRecord {
     return pending(name, seq);
   }
 
-  /** Its deadline clock restarted (an operator's retry after the flow failed as a whole). */
-  public StepRecord clockRestarted() {
+  /** Its deadline clock restarted at {@code now} (an operator's retry after the flow failed as a whole). */
+  public StepRecord clockRestarted(Instant now) {
     if (status == Status.DONE || firstAttemptAt == null) {
       return this;
     }
-    return new StepRecord(name, seq, status, null, startedAt, tries, dueAt, reason);
+    return new StepRecord(name, seq, status, now, startedAt, tries, dueAt, reason);
   }
 
   private Instant firstAttemptOr(Instant now) {

@@ -109,6 +109,18 @@ public final class TagCodec {
     return OperationIds.isValid(id) ? id : null;
   }
 
+  /** The newest operation id stamped on the library's tags among these, or {@code null}. */
+  public String newestStamp(Map<String, String> tags) {
+    String newest = null;
+    for (Map.Entry<String, String> e : tags.entrySet()) {
+      String stamp = isOwnKey(e.getKey()) ? stampOf(e.getValue()) : null;
+      if (stamp != null && (newest == null || OperationIds.compare(stamp, newest) > 0)) {
+        newest = stamp;
+      }
+    }
+    return newest;
+  }
+
   // ---- encoding ----
 
   /** All the tags of an operation, in a canonical form: flow, steps, parameters, lease. */
@@ -235,7 +247,7 @@ public final class TagCodec {
      * @param description what is wrong, naming the tag
      */
     record Unknown(String operationId, String flowName, int definition, Instant since, boolean retired,
-        String description) implements Decoded {}
+        String description, State state, String failure) implements Decoded {}
 
     /**
      * Tags of the library's that it does not understand.
@@ -466,12 +478,12 @@ public final class TagCodec {
     String tag = flowValue == null ? "the operation" : describe(flowKey, flowValue);
     if (flows.latest(ff.name) == null) {
       return new Decoded.Unknown(ff.op, ff.name, ff.def, ff.since, false, tag + ": no flow named '" + ff.name
-          + "' is registered with this engine (it knows " + flows.names() + ")");
+          + "' is registered with this engine (it knows " + flows.names() + ")", ff.state, ff.reason);
     }
     boolean retired = ff.def < flows.latest(ff.name).version();
     return new Decoded.Unknown(ff.op, ff.name, ff.def, ff.since, retired, tag + ": flow " + ff.name + " definition "
         + ff.def + " is not registered with this engine (it has versions " + flows.versions(ff.name) + ")"
-        + (retired ? "; move the operation to a registered version" : ""));
+        + (retired ? "; move the operation to a registered version" : ""), ff.state, ff.reason);
   }
 
   private Decoded orphans(Map<String, String> tags) {

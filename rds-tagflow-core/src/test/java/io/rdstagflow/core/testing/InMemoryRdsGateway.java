@@ -52,6 +52,7 @@ public final class InMemoryRdsGateway implements RdsGateway {
   private final Map<String, RdsInstance> instances = new ConcurrentHashMap<>();
   private final Map<Call, Integer> counts = new EnumMap<>(Call.class);
   private final Map<Call, Deque<RuntimeException>> failures = new EnumMap<>(Call.class);
+  private final Map<Call, Deque<RuntimeException>> lostAnswers = new EnumMap<>(Call.class);
   private final List<Map<String, String>> writes = new ArrayList<>();
   private final Deque<RdsInstance> staleDescribes = new ArrayDeque<>();
 
@@ -159,6 +160,22 @@ public final class InMemoryRdsGateway implements RdsGateway {
     writes.clear();
   }
 
+  /**
+   * The next call of this kind takes effect and then throws {@code failure}, as a write whose
+   * answer was lost (a read timeout after RDS applied it).
+   */
+  public synchronized InMemoryRdsGateway loseNextAnswer(Call call, RuntimeException failure) {
+    lostAnswers.computeIfAbsent(call, c -> new ArrayDeque<>()).add(failure);
+    return this;
+  }
+
+  private synchronized void answered(Call call) {
+    Deque<RuntimeException> queue = lostAnswers.get(call);
+    if (queue != null && !queue.isEmpty()) {
+      throw queue.poll();
+    }
+  }
+
   private synchronized void enter(Call call) {
     counts.merge(call, 1, Integer::sum);
     Deque<RuntimeException> queue = failures.get(call);
@@ -195,6 +212,7 @@ public final class InMemoryRdsGateway implements RdsGateway {
       throw new PermanentFailure("TagLimitExceeded");
     }
     instances.put(instance.id(), current.toBuilder().tags(merged).build());
+    answered(Call.ADD_TAGS);
   }
 
   @Override
@@ -207,6 +225,7 @@ public final class InMemoryRdsGateway implements RdsGateway {
     Map<String, String> left = new LinkedHashMap<>(current.tags());
     left.keySet().removeAll(keys);
     instances.put(instance.id(), current.toBuilder().tags(left).build());
+    answered(Call.REMOVE_TAGS);
   }
 
   /** The instance is gone. */
