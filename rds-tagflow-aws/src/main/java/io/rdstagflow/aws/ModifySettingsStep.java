@@ -64,6 +64,9 @@ import software.amazon.awssdk.services.rds.model.VpcSecurityGroupMembership;
  * {@code DBSubnetGroup}'s name, {@code DBPortNumber} the {@code Endpoint}'s port,
  * {@code ManageMasterUserPassword} a {@code MasterUserSecret} present (or absent for
  * {@code false}), {@code CloudwatchLogsExportConfiguration} the {@code EnabledCloudwatchLogsExports}.
+ * {@code EngineVersion} is shown by the same version or, for a major version alone ({@code 16}),
+ * by any of its minors ({@code 16.4}); {@code AllocatedStorage} by at least as much storage (RDS
+ * never shrinks it, and storage autoscaling may have grown it), so neither is sent again then.
  * Every other field with a scalar describe counterpart of the same name ({@code DBInstanceClass},
  * {@code AllocatedStorage}, {@code StorageType}, {@code Iops}, {@code MultiAZ},
  * {@code EngineVersion}, {@code BackupRetentionPeriod}, {@code PreferredBackupWindow},
@@ -357,6 +360,16 @@ public final class ModifySettingsStep implements Step {
       case "ManageMasterUserPassword": {
         boolean now = current.masterUserSecret() != null;
         return value.equals(now) ? Shown.SHOWN : Shown.differs(now ? "a MasterUserSecret" : "no MasterUserSecret");
+      }
+      case "EngineVersion": {
+        // A major version alone ("16") is upgraded to RDS's choice of minor ("16.4").
+        String now = current.engineVersion();
+        return now != null && (now.equals(value) || now.startsWith(value + ".")) ? Shown.SHOWN : Shown.differs(show(now));
+      }
+      case "AllocatedStorage": {
+        // RDS never shrinks storage, and storage autoscaling may have grown it past the value sent.
+        Integer now = current.allocatedStorage();
+        return now != null && now >= (Integer) value ? Shown.SHOWN : Shown.differs(show(now));
       }
       case "MasterUserSecretKmsKeyId":
         return current.masterUserSecret() != null && value.equals(current.masterUserSecret().kmsKeyId())

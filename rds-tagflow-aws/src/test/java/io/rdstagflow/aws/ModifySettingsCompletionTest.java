@@ -235,6 +235,20 @@ class ModifySettingsCompletionTest {
   }
 
   @Test
+  void aMajorEngineVersionIsShownByItsMinorsAndStorageByAtLeastAsMuch() {
+    ModifySettingsStep step = step(b -> b.engineVersion("15").allocatedStorage(20));
+    DBInstance grown = db(b -> b.engineVersion("15.4").allocatedStorage(25));
+
+    assertThat(step.run(context(grown))).isEqualTo(StepResult.done());
+    assertThat(sent).isEmpty();
+    assertThat(step.completion(context(grown)).isComplete()).isTrue();
+    assertThat(step(b -> b.engineVersion("16")).completion(context(db(b -> b.engineVersion("15.4")))).waitingFor())
+        .contains("EngineVersion still 15.4, sent 16");
+    assertThat(step(b -> b.engineVersion("15.1")).completion(context(db(b -> b.engineVersion("15.10")))).isComplete())
+        .as("15.10 is not a minor of 15.1").isFalse();
+  }
+
+  @Test
   void withoutTheSdkDescriptionCompletionWaitsAndSaysWhy() {
     var bare = io.rdstagflow.core.RdsInstance.builder("db-1").status("available").build();
 
