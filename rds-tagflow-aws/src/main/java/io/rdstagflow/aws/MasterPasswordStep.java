@@ -1,5 +1,6 @@
 package io.rdstagflow.aws;
 
+import io.rdstagflow.core.Completion;
 import io.rdstagflow.core.Step;
 import io.rdstagflow.core.StepContext;
 import io.rdstagflow.core.StepResult;
@@ -11,6 +12,10 @@ import io.rdstagflow.core.StepResult;
  * a deterministic {@link PasswordSource}; {@link #managedByRds} lets RDS manage it in Secrets
  * Manager ({@code ManageMasterUserPassword}), where the broker reads it itself (the library has no
  * Secrets Manager dependency).
+ *
+ * <p>Complete (see {@link #completion}) once a settled describe shows nothing pending for the
+ * master password ({@code PendingModifiedValues.MasterUserPassword} absent) and, for
+ * {@link #managedByRds}, a {@code MasterUserSecret}; a password itself can never be compared.
  *
  * <p>Idempotent: the derived password is the same on every run; the managed variant makes no call
  * once the instance has a managed secret. The password goes only into the ModifyDBInstance request.
@@ -42,9 +47,19 @@ public final class MasterPasswordStep implements Step {
     return modify.name();
   }
 
+  /** Sends the ModifyDBInstance with the password (or the managed-password switch); {@code started}. */
   @Override
   public StepResult run(StepContext context) {
     return modify.run(context);
+  }
+
+  /**
+   * Complete when nothing is pending for the master password and, for the managed variant, the
+   * describe shows a {@code MasterUserSecret}; otherwise not yet, saying which.
+   */
+  @Override
+  public Completion completion(StepContext context) {
+    return modify.completion(context);
   }
 
   @Override

@@ -4,7 +4,11 @@ import io.rdstagflow.aws.users.BoundUsersStep;
 import io.rdstagflow.core.Deadline;
 import io.rdstagflow.core.Flow;
 import io.rdstagflow.core.RetryPolicy;
+import io.rdstagflow.core.Step;
 import io.rdstagflow.core.StepContext;
+import io.rdstagflow.core.StepPolicy;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
@@ -24,6 +28,15 @@ import software.amazon.awssdk.services.rds.model.ModifyDbInstanceRequest;
  *   <li>{@value #UPDATE_PLAN}: {@code settings}, {@code reboot}. Begin it with
  *       {@code TagStateMachine.begin}.
  * </ul>
+ *
+ * <h2>Open for more steps</h2>
+ *
+ * Every ready flow is built by a builder that takes further steps after its own
+ * ({@link RestoreFlowBuilder#then(Step)}, {@link UpdatePlanFlowBuilder#then(Step)}: say, a step that
+ * creates an extension once the users are reset), or hands over a core {@link Flow.Builder}
+ * holding its steps and policies ({@code toFlowBuilder()}) for anything else the core builder
+ * offers. The ready steps keep their names and positions, so a flow extended at its end can still
+ * finish operations begun before the extension, as far as the engine's flow definitions allow.
  */
 public final class ReadyFlows {
 
@@ -46,12 +59,54 @@ public final class ReadyFlows {
     return new RestoreFlowBuilder(RESTORE_TO_POINT_IN_TIME, rds);
   }
 
-  /** The plan update flow: the plan's settings (instance class, storage, ...), then a reboot if one is pending. */
+  /**
+   * The plan update flow, to configure: the plan's settings (instance class, storage, ...), then a
+   * reboot if one is pending, then any steps given to {@link UpdatePlanFlowBuilder#then(Step)}.
+   */
+  public static UpdatePlanFlowBuilder updatePlan(RdsClient rds) {
+    return new UpdatePlanFlowBuilder(rds);
+  }
+
+  /**
+   * The plan update flow with default policies and no further steps: the plan's settings
+   * (instance class, storage, ...), then a reboot if one is pending. The same as
+   * {@code updatePlan(rds).settings(settings).build()}.
+   */
   public static Flow updatePlan(RdsClient rds, BiConsumer<StepContext, ModifyDbInstanceRequest.Builder> settings) {
-    return Flow.builder(UPDATE_PLAN)
-        .step(ModifySettingsStep.builder(rds).settings(settings).build())
-        .step(new RebootIfPendingStep(rds))
-        .build();
+    return updatePlan(rds).settings(settings).build();
+  }
+
+  /** Policies and further steps, as both builders take them; applied to a core builder at the end. */
+  private static final class Extras {
+    private final List<Step> steps = new ArrayList<>();
+    private final List<StepPolicy> policies = new ArrayList<>();
+    private RetryPolicy retry = RetryPolicy.defaults();
+    private Deadline stepDeadline;
+    private Deadline flowDeadline;
+
+    void then(Step step, StepPolicy policy) {
+      steps.add(Objects.requireNonNull(step, "step"));
+      policies.add(policy);
+    }
+
+    Flow.Builder flow(String name, List<Step> own) {
+      Flow.Builder flow = Flow.builder(name).retryPolicy(retry);
+      if (stepDeadline != null) {
+        flow.stepDeadline(stepDeadline);
+      }
+      if (flowDeadline != null) {
+        flow.flowDeadline(flowDeadline);
+      }
+      own.forEach(flow::step);
+      for (int i = 0; i < steps.size(); i++) {
+        if (policies.get(i) == null) {
+          flow.step(steps.get(i));
+        } else {
+          flow.step(steps.get(i), policies.get(i));
+        }
+      }
+      return flow;
+    }
   }
 
   /** Configures a ready restore flow. Not thread-safe. */
@@ -59,11 +114,9 @@ public final class ReadyFlows {
     private final String name;
     private final RdsClient rds;
     private final ModifySettingsStep.Builder settings;
+    private final Extras extras = new Extras();
     private boolean passwordChosen;
     private BoundUsersStep users = BoundUsersStep.none();
-    private RetryPolicy retry = RetryPolicy.defaults();
-    private Deadline stepDeadline;
-    private Deadline flowDeadline;
 
     private RestoreFlowBuilder(String name, RdsClient rds) {
       this.name = name;
@@ -77,7 +130,7 @@ public final class ReadyFlows {
       return this;
     }
 
-    /** The settings, shaped per instance and flow parameters. */
+    /** The settings, shaped per instance and flow parameters; deterministic for a given context. */
     public RestoreFlowBuilder settings(BiConsumer<StepContext, ModifyDbInstanceRequest.Builder> settings) {
       this.settings.settings(settings);
       return this;
@@ -103,45 +156,155 @@ public final class ReadyFlows {
       return this;
     }
 
+    /**
+     * Appends a step after the flow's own ({@code settings}, {@code reboot}, {@code users}) and
+     * those appended before, with the flow's retry policy and step deadline. Its name must differ
+     * from every other step's; {@link #build()} refuses a duplicate.
+     */
+    public RestoreFlowBuilder then(Step step) {
+      extras.then(step, null);
+      return this;
+    }
+
+    /** As {@link #then(Step)}, with the step's own retry policy and deadline. */
+    public RestoreFlowBuilder then(Step step, StepPolicy policy) {
+      extras.then(step, Objects.requireNonNull(policy, "policy"));
+      return this;
+    }
+
     /** The steps' retry policy. */
     public RestoreFlowBuilder retryPolicy(RetryPolicy retry) {
-      this.retry = Objects.requireNonNull(retry, "retry");
+      extras.retry = Objects.requireNonNull(retry, "retry");
       return this;
     }
 
     /** The steps' deadline. */
     public RestoreFlowBuilder stepDeadline(Deadline deadline) {
-      this.stepDeadline = Objects.requireNonNull(deadline, "deadline");
+      extras.stepDeadline = Objects.requireNonNull(deadline, "deadline");
       return this;
     }
 
     /** The whole flow's deadline, from the restore request; restores of large snapshots take hours. */
     public RestoreFlowBuilder flowDeadline(Deadline deadline) {
-      this.flowDeadline = Objects.requireNonNull(deadline, "deadline");
+      extras.flowDeadline = Objects.requireNonNull(deadline, "deadline");
       return this;
     }
 
     /**
-     * @throws IllegalStateException if no master password choice was made: a restore keeps the
-     *     source's master password otherwise, which is what the flow exists to change
+     * A core flow builder holding this flow's name, steps (its own, then those given to
+     * {@link #then}) and policies, for what the core builder offers beyond this one. A new core
+     * builder each call; changing it changes nothing here.
+     *
+     * @throws IllegalStateException if no master password choice was made (see {@link #build()})
+     * @throws IllegalArgumentException if an appended step's name is invalid or already used
      */
-    public Flow build() {
+    public Flow.Builder toFlowBuilder() {
       if (!passwordChosen) {
         throw new IllegalStateException("flow " + name + " needs masterPassword(source) or managedMasterPassword():"
             + " a restored instance keeps the source's master password otherwise");
       }
-      Flow.Builder flow = Flow.builder(name)
-          .step(settings.build())
-          .step(new RebootIfPendingStep(rds))
-          .step(users)
-          .retryPolicy(retry);
-      if (stepDeadline != null) {
-        flow.stepDeadline(stepDeadline);
+      return extras.flow(name, List.of(settings.build(), new RebootIfPendingStep(rds), users));
+    }
+
+    /**
+     * The flow: its own steps, then those given to {@link #then}.
+     *
+     * @throws IllegalStateException if no master password choice was made: a restore keeps the
+     *     source's master password otherwise, which is what the flow exists to change
+     * @throws IllegalArgumentException if an appended step's name is invalid or already used
+     */
+    public Flow build() {
+      return toFlowBuilder().build();
+    }
+  }
+
+  /** Configures the ready plan update flow. Not thread-safe. */
+  public static final class UpdatePlanFlowBuilder {
+    private final RdsClient rds;
+    private final ModifySettingsStep.Builder settings;
+    private final Extras extras = new Extras();
+    private boolean settingsGiven;
+
+    private UpdatePlanFlowBuilder(RdsClient rds) {
+      this.rds = Objects.requireNonNull(rds, "rds");
+      this.settings = ModifySettingsStep.builder(rds);
+    }
+
+    /** The plan's settings, the same for every instance; required (this or the other overload). */
+    public UpdatePlanFlowBuilder settings(Consumer<ModifyDbInstanceRequest.Builder> settings) {
+      this.settings.settings(settings);
+      settingsGiven = true;
+      return this;
+    }
+
+    /**
+     * The plan's settings, shaped per instance and flow parameters (the new plan's instance class,
+     * say); deterministic for a given context. Required (this or the other overload).
+     */
+    public UpdatePlanFlowBuilder settings(BiConsumer<StepContext, ModifyDbInstanceRequest.Builder> settings) {
+      this.settings.settings(settings);
+      settingsGiven = true;
+      return this;
+    }
+
+    /**
+     * Appends a step after {@code settings} and {@code reboot} and those appended before, with the
+     * flow's retry policy and step deadline. Its name must differ from every other step's;
+     * {@link #build()} refuses a duplicate.
+     */
+    public UpdatePlanFlowBuilder then(Step step) {
+      extras.then(step, null);
+      return this;
+    }
+
+    /** As {@link #then(Step)}, with the step's own retry policy and deadline. */
+    public UpdatePlanFlowBuilder then(Step step, StepPolicy policy) {
+      extras.then(step, Objects.requireNonNull(policy, "policy"));
+      return this;
+    }
+
+    /** The steps' retry policy. */
+    public UpdatePlanFlowBuilder retryPolicy(RetryPolicy retry) {
+      extras.retry = Objects.requireNonNull(retry, "retry");
+      return this;
+    }
+
+    /** The steps' deadline. */
+    public UpdatePlanFlowBuilder stepDeadline(Deadline deadline) {
+      extras.stepDeadline = Objects.requireNonNull(deadline, "deadline");
+      return this;
+    }
+
+    /** The whole flow's deadline, from its begin; a storage change on a large instance takes hours. */
+    public UpdatePlanFlowBuilder flowDeadline(Deadline deadline) {
+      extras.flowDeadline = Objects.requireNonNull(deadline, "deadline");
+      return this;
+    }
+
+    /**
+     * A core flow builder holding this flow's name ({@value ReadyFlows#UPDATE_PLAN}), steps and
+     * policies; a new one each call.
+     *
+     * @throws IllegalStateException if no settings were given: a plan update without them would
+     *     change nothing
+     * @throws IllegalArgumentException if an appended step's name is invalid or already used
+     */
+    public Flow.Builder toFlowBuilder() {
+      if (!settingsGiven) {
+        throw new IllegalStateException("flow " + UPDATE_PLAN + " needs settings(...): the plan's instance class,"
+            + " storage or other settings; without them it would change nothing");
       }
-      if (flowDeadline != null) {
-        flow.flowDeadline(flowDeadline);
-      }
-      return flow.build();
+      return extras.flow(UPDATE_PLAN, List.of(settings.build(), new RebootIfPendingStep(rds)));
+    }
+
+    /**
+     * The flow: {@code settings}, {@code reboot}, then the steps given to {@link #then}.
+     *
+     * @throws IllegalStateException if no settings were given
+     * @throws IllegalArgumentException if an appended step's name is invalid or already used
+     */
+    public Flow build() {
+      return toFlowBuilder().build();
     }
   }
 }

@@ -15,6 +15,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.SdkField;
 import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
@@ -40,7 +42,12 @@ import software.amazon.awssdk.services.rds.model.Tag;
  * {@link #classify} sorts SDK exceptions, those of this gateway's calls and those a step's own
  * calls throw: throttling ({@code isThrottlingException()}), 5xx, client-side I/O failures and
  * timeouts, and {@code InvalidDBInstanceState} are transient; {@code DBInstanceNotFound} is not
- * found; the rest is permanent, named by its AWS error code and request id (never its message).
+ * found; the rest is permanent. A classification's {@link ErrorClassification#code() code} is the
+ * AWS error code alone ({@code InvalidParameterCombination}), or {@code HTTP 503} for a response
+ * without one: it becomes the failure reason an OSB platform shows its end users, so it carries
+ * neither the message (which may echo input) nor the request id. The request id, which AWS
+ * support asks for, goes to the log line written when the error is classified (WARN for a
+ * permanent error, INFO for a transient or not-found one), with the code and HTTP status.
  *
  * <h2>Retries: the SDK's and the engine's</h2>
  *
@@ -55,6 +62,7 @@ import software.amazon.awssdk.services.rds.model.Tag;
  */
 public final class SdkRdsGateway implements RdsGateway {
 
+  private static final Logger log = LoggerFactory.getLogger(SdkRdsGateway.class);
   private static final String INVALID_STATE = "InvalidDBInstanceState";
 
   private final RdsClient rds;
@@ -119,15 +127,23 @@ public final class SdkRdsGateway implements RdsGateway {
   private static ErrorClassification classifyService(AwsServiceException e) {
     String code = e.awsErrorDetails() != null && e.awsErrorDetails().errorCode() != null
         ? e.awsErrorDetails().errorCode() : "HTTP " + e.statusCode();
-    // Only characters a tag value allows, so the reason reads back as written.
-    String named = code + (e.requestId() != null ? " request " + e.requestId() : "");
+    ErrorClassification classified;
     if (e instanceof DbInstanceNotFoundException || code.startsWith("DBInstanceNotFound")) {
-      return ErrorClassification.notFound(named);
+      classified = ErrorClassification.notFound(code);
+    } else if (e.isThrottlingException() || e.statusCode() >= 500 || INVALID_STATE.equals(code)) {
+      classified = ErrorClassification.transientError(code);
+    } else {
+      classified = ErrorClassification.permanent(code);
     }
-    if (e.isThrottlingException() || e.statusCode() >= 500 || INVALID_STATE.equals(code)) {
-      return ErrorClassification.transientError(named);
+    // The request id is for AWS support and operators, not for the platform's end users: the log
+    // line keeps it, the code (the failure reason) does not.
+    if (classified.kind() == ErrorClassification.Kind.PERMANENT) {
+      log.warn("RDS error {} (HTTP {}, request id {}): permanent", code, e.statusCode(), e.requestId());
+    } else {
+      log.info("RDS error {} (HTTP {}, request id {}): {}", code, e.statusCode(), e.requestId(),
+          classified.kind() == ErrorClassification.Kind.TRANSIENT ? "transient" : "not found");
     }
-    return ErrorClassification.permanent(named);
+    return classified;
   }
 
   private static boolean hasIoCause(Throwable e) {

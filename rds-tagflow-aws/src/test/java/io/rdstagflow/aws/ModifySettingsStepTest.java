@@ -2,6 +2,7 @@ package io.rdstagflow.aws;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.rdstagflow.core.Completion;
 import io.rdstagflow.core.RdsInstance;
 import io.rdstagflow.core.StepContext;
 import io.rdstagflow.core.StepResult;
@@ -17,7 +18,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.rds.model.ModifyDbInstanceRequest;
 
-/** The built-in steps on the fake RDS: only what differs is sent, and nothing when nothing differs. */
+/**
+ * The built-in steps on the fake RDS: only what differs is sent, and nothing when nothing differs;
+ * a started step is complete only once the describe shows what it sent.
+ */
 class ModifySettingsStepTest {
 
   @RegisterExtension
@@ -126,6 +130,94 @@ class ModifySettingsStepTest {
     clock.advance(Duration.ofSeconds(1));
     assertThat(reboot.completion(context()).isComplete()).isTrue();
     assertThat(rds.calls().count("RebootDBInstance")).isEqualTo(1);
+  }
+
+  // ---- completion, on a fake with the reference lifecycle (modify 3 min, password reset 2 min)
+
+  private final FakeRds slow = FakeRds.builder().clock(clock).timings(LifecycleTimings.defaults()).build();
+  private final SdkRdsGateway slowGateway = new SdkRdsGateway(slow);
+
+  private StepContext slowContext() {
+    return new StepContext(slowGateway.describe("db-2").orElseThrow(), "f", "settings", Map.of(), 1, clock.instant(), clock);
+  }
+
+  private void slowInstance() {
+    slow.givenInstance(r -> r.dbInstanceIdentifier("db-2").engine("postgres").engineVersion("15.4")
+        .dbInstanceClass("db.t3.small").allocatedStorage(20).masterUsername("master").masterUserPassword("initial-pw-1"));
+  }
+
+  @Test
+  void aDescribeThatLagsBehindTheModifyPastTheSettleTimeIsNotYetWithTheReason() {
+    slowInstance();
+    slow.faults().describeLag(Duration.ofMinutes(2));
+    ModifySettingsStep step = ModifySettingsStep.builder(slow).settings(b -> b.dbInstanceClass("db.t3.large")).build();
+    assertThat(step.run(slowContext())).isEqualTo(StepResult.started());
+
+    clock.advance(Duration.ofSeconds(61)); // settle time 30 s + skew 30 s
+    StepContext lagging = slowContext();
+    assertThat(lagging.instance().isSettled()).as("a stale available, nothing pending").isTrue();
+    Completion c = step.completion(lagging);
+
+    assertThat(c.isComplete()).isFalse();
+    assertThat(c.waitingFor()).contains("DBInstanceClass still db.t3.small, sent db.t3.large");
+
+    clock.advance(Duration.ofMinutes(1)); // the lag is over; the modify takes 3 min
+    assertThat(step.completion(slowContext()).waitingFor()).contains("DBInstanceClass db.t3.large still pending");
+
+    clock.advance(Duration.ofMinutes(3));
+    assertThat(step.completion(slowContext()).isComplete()).isTrue();
+  }
+
+  @Test
+  void aParameterGroupNamedInAnotherCaseThanRdsStoresIsNotResentAndCountsAsShown() {
+    slow.createDBParameterGroup(r -> r.dbParameterGroupName("My-Group").dbParameterGroupFamily("postgres15").description("m"));
+    slow.givenInstance(r -> r.dbInstanceIdentifier("db-2").engine("postgres").engineVersion("15.4")
+        .dbInstanceClass("db.t3.small").allocatedStorage(20).masterUsername("master").masterUserPassword("initial-pw-1")
+        .dbParameterGroupName("My-Group"));
+    assertThat(slowContext().instance().parameterGroups()).extracting(RdsInstance.ParameterGroup::name)
+        .containsExactly("my-group");
+    ModifySettingsStep step = ModifySettingsStep.builder(slow).settings(b -> b.dbParameterGroupName("My-Group")).build();
+
+    assertThat(step.run(slowContext())).isEqualTo(StepResult.done());
+    assertThat(slow.calls().count("ModifyDBInstance")).isZero();
+    assertThat(step.completion(slowContext()).isComplete()).isTrue();
+  }
+
+  @Test
+  void theMasterPasswordIsNotCompleteWhileItsResetIsPending() {
+    slowInstance();
+    DerivedPasswordSource passwords = DerivedPasswordSource.fromSeed("settings-test-seed-0123456789");
+    MasterPasswordStep step = MasterPasswordStep.fromSource(slow, passwords);
+    assertThat(step.run(slowContext())).isEqualTo(StepResult.started());
+
+    clock.advance(Duration.ofSeconds(61));
+    Completion c = step.completion(slowContext());
+
+    assertThat(c.waitingFor()).contains("MasterUserPassword change still pending");
+    assertThat(c.toString()).doesNotContain(passwords.password("db-2", "master"));
+    clock.advance(Duration.ofMinutes(2));
+    assertThat(step.completion(slowContext()).isComplete()).isTrue();
+  }
+
+  @Test
+  void aRebootIsNotCompleteWhileALaggingDescribeStillShowsAGroupPendingReboot() {
+    slow.createDBParameterGroup(r -> r.dbParameterGroupName("pg-b").dbParameterGroupFamily("postgres15").description("b"));
+    slowInstance();
+    slow.modifyDBInstance(r -> r.dbInstanceIdentifier("db-2").dbParameterGroupName("pg-b").applyImmediately(true));
+    clock.advance(Duration.ofMinutes(7));
+    assertThat(slowContext().instance().isPendingReboot()).isTrue();
+    RebootIfPendingStep reboot = new RebootIfPendingStep(slow);
+    slow.faults().describeLag(Duration.ofMinutes(3));
+
+    assertThat(reboot.run(slowContext())).isEqualTo(StepResult.started());
+    clock.advance(Duration.ofSeconds(61));
+    StepContext lagging = slowContext();
+    assertThat(lagging.instance().isSettled()).isTrue();
+    assertThat(reboot.completion(lagging).waitingFor()).contains("a parameter group is still pending-reboot");
+
+    clock.advance(Duration.ofMinutes(3)); // lag over, reboot (2 min) done
+    assertThat(reboot.completion(slowContext()).isComplete()).isTrue();
+    assertThat(slow.calls().count("RebootDBInstance")).isEqualTo(1);
   }
 
   @Test

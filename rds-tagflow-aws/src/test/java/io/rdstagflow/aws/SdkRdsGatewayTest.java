@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.exception.SdkClientException;
@@ -22,6 +23,9 @@ import software.amazon.awssdk.services.rds.model.RdsException;
 
 /** The gateway reads everything from one describe and sorts SDK errors for the engine. */
 class SdkRdsGatewayTest {
+
+  @RegisterExtension
+  final LogCapture logs = new LogCapture();
 
   private final VirtualClock clock = VirtualClock.create();
   private final FakeRds rds = FakeRds.builder().clock(clock).timings(LifecycleTimings.defaults()).build();
@@ -89,7 +93,7 @@ class SdkRdsGatewayTest {
   }
 
   @Test
-  void serverErrorsAndInvalidStateAreTransientNotFoundIsNotFoundTheRestPermanentWithCodeAndRequestId() {
+  void serverErrorsAndInvalidStateAreTransientNotFoundIsNotFoundTheRestPermanentWithTheirCode() {
     assertThat(gateway.classify(service("InternalFailure", 500)).kind()).isEqualTo(Kind.TRANSIENT);
     assertThat(gateway.classify(service("ServiceUnavailable", 503)).kind()).isEqualTo(Kind.TRANSIENT);
     assertThat(gateway.classify(service("InvalidDBInstanceState", 400)).kind()).isEqualTo(Kind.TRANSIENT);
@@ -97,7 +101,43 @@ class SdkRdsGatewayTest {
 
     ErrorClassification denied = gateway.classify(service("AccessDenied", 403));
 
-    assertThat(denied).isEqualTo(ErrorClassification.permanent("AccessDenied request req-123"));
+    assertThat(denied).isEqualTo(ErrorClassification.permanent("AccessDenied"));
+  }
+
+  @Test
+  void theRequestIdGoesToTheLogLineNotToTheCodeEndUsersSee() {
+    ErrorClassification refused = gateway.classify(service("InvalidParameterCombination", 400));
+    ErrorClassification throttled = gateway.classify(service("Throttling", 400));
+
+    assertThat(refused).isEqualTo(ErrorClassification.permanent("InvalidParameterCombination"));
+    assertThat(throttled.code()).isEqualTo("Throttling");
+    assertThat(refused.code() + throttled.code()).doesNotContain("req-123").doesNotContain("request");
+    assertThat(logs.lines()).anySatisfy(l -> assertThat(l).startsWith("WARN")
+        .contains("InvalidParameterCombination").contains("HTTP 400").contains("request id req-123"));
+    assertThat(logs.lines()).anySatisfy(l -> assertThat(l).startsWith("INFO")
+        .contains("Throttling").contains("request id req-123"));
+    assertThat(logs.lines()).noneSatisfy(l -> assertThat(l).contains("message that may echo input"));
+  }
+
+  @Test
+  void aServerErrorWithoutAnErrorCodeIsNamedByItsHttpStatus() {
+    RdsException bare = (RdsException) RdsException.builder().message("upstream said no").statusCode(502)
+        .requestId("req-456").build();
+
+    assertThat(gateway.classify(bare)).isEqualTo(ErrorClassification.transientError("HTTP 502"));
+    assertThat(logs.lines()).anySatisfy(l -> assertThat(l).contains("HTTP 502").contains("request id req-456"));
+  }
+
+  @Test
+  void aPermanentErrorFromFakeRdsFailsTheStepWithTheAwsCodeAlone() {
+    rds.givenInstance(r -> r.dbInstanceIdentifier("db-1").engine("postgres").dbInstanceClass("db.t3.micro")
+        .allocatedStorage(20).masterUsername("master").masterUserPassword("initial-pw-1"));
+    rds.faults().failNext("ModifyDBInstance", "InvalidParameterCombination");
+
+    Throwable thrown = catchThrowable(() -> rds.modifyDBInstance(r -> r.dbInstanceIdentifier("db-1").backupRetentionPeriod(3)));
+
+    assertThat(gateway.classify(thrown)).isEqualTo(ErrorClassification.permanent("InvalidParameterCombination"));
+    assertThat(logs.lines()).anySatisfy(l -> assertThat(l).contains("request id "));
   }
 
   @Test

@@ -35,10 +35,18 @@ import org.slf4j.LoggerFactory;
  *       {@link PasswordSource} gives and lets the user log in (PostgreSQL {@code ALTER ROLE ...
  *       WITH LOGIN PASSWORD}, with a SCRAM verifier computed here so the plain password never
  *       reaches the server's statement log; MySQL {@code ALTER USER ... IDENTIFIED BY ... ACCOUNT
- *       UNLOCK}, for every host of that user). The old password stops working. A named user that
- *       the database does not have is skipped and logged at INFO: the source may never have had
- *       it (a binding that created no user, or one the user dropped), and failing the restore for
- *       it would help nobody;
+ *       UNLOCK}, for every host of that user). The old password stops working.
+ *       <p>A name is matched by the database's own rule. PostgreSQL folds unquoted identifiers to
+ *       lower case, so a broker that created {@code Binding_A1} unquoted has the role
+ *       {@code binding_a1}: a name the database does not have as given is looked up as
+ *       PostgreSQL folds it, and the stored role is reset, with a WARN line naming both. MySQL
+ *       and MariaDB compare user names exactly ({@code mysql.user} has a binary collation;
+ *       {@code binding_a1} cannot log in as {@code Binding_A1}), so there a name matches only as
+ *       given. A bound user the database has under neither name is named in a WARN line (with
+ *       any users whose names differ from it only in case, which are left alone) and in the
+ *       step's closing log line, and then skipped ({@link MissingBoundUsers#SKIP}, the default:
+ *       the source may never have had it) or, with {@link MissingBoundUsers#FAIL}, the step
+ *       fails naming it once the others are reset;
  *   <li>with {@link OtherLoginUsers#LOCK}, locks every other login user, so no credential the
  *       broker does not know survives the restore. It spares the master user (every host of its
  *       name, and the account {@code current_user}/{@code CURRENT_USER()} names: MySQL's carries
@@ -63,6 +71,8 @@ import org.slf4j.LoggerFactory;
  *       1045: RDS may still be applying the master password the flow set, although the instance
  *       reads settled; the retry policy ends it if the password is simply wrong), and for other
  *       SQL errors, named by SQLState and vendor code.
+ *   <li>{@code failed} with {@link MissingBoundUsers#FAIL} when a bound user is missing, naming it
+ *       (the others were reset).
  *   <li>{@code failed} for what no retry cures: an engine the step does not serve, no master user
  *       name in the description, a bound user name that is not a plausible user name or that names
  *       the master or a reserved user, a password that is not printable ASCII, a missing privilege
@@ -107,6 +117,7 @@ public final class JdbcBoundUsersStep implements BoundUsersStep {
   private final TlsMode tls;
   private final String database;
   private final OtherLoginUsers otherLoginUsers;
+  private final MissingBoundUsers missingBoundUsers;
   private final Set<String> alsoSpare;
   private final Duration statementTimeout;
 
@@ -119,6 +130,7 @@ public final class JdbcBoundUsersStep implements BoundUsersStep {
     this.tls = b.tls;
     this.database = b.database;
     this.otherLoginUsers = b.otherLoginUsers;
+    this.missingBoundUsers = b.missingBoundUsers;
     this.alsoSpare = Set.copyOf(b.alsoSpare);
     this.statementTimeout = b.statementTimeout;
   }
@@ -200,8 +212,14 @@ public final class JdbcBoundUsersStep implements BoundUsersStep {
       progress.doing = "reading the session settings";
       UserAdmin admin = UserAdmin.open(family.get(), connection, timeoutSeconds());
       StepResult result = apply(instance.id(), family.get(), master.get(), admin, passwords, progress);
-      log.info("step {} on instance {}: reset {} bound users, {} not found, locked {} other login users",
-          name, instance.id(), progress.reset, progress.missing, progress.locked);
+      if (progress.missing.isEmpty()) {
+        log.info("step {} on instance {}: reset {} bound users, locked {} other login users",
+            name, instance.id(), progress.reset, progress.locked);
+      } else {
+        log.warn("step {} on instance {}: reset {} bound users, locked {} other login users;"
+            + " {} bound users not in the database, not reset: {}",
+            name, instance.id(), progress.reset, progress.locked, progress.missing.size(), forLog(progress.missing));
+      }
       return result;
     } catch (SQLException e) {
       StepResult result = SqlFailures.onStatement(progress.doing, e);
@@ -217,16 +235,36 @@ public final class JdbcBoundUsersStep implements BoundUsersStep {
       Map<String, String> passwords, Progress progress) throws SQLException {
     progress.doing = "reading the current user";
     UserAdmin.Account self = admin.current();
+    Set<String> stored = new LinkedHashSet<>();
     int index = 0;
     for (Map.Entry<String, String> bound : passwords.entrySet()) {
       index++;
       progress.doing = "resetting bound user " + index + " of " + passwords.size();
-      List<UserAdmin.Account> accounts = admin.accountsOf(bound.getKey());
+      String named = bound.getKey();
+      String storedName = named;
+      List<UserAdmin.Account> accounts = admin.accountsOf(named);
+      Optional<String> folded = admin.folded(named);
+      if (accounts.isEmpty() && folded.isPresent()) {
+        accounts = admin.accountsOf(folded.get());
+        storedName = folded.get();
+      }
       if (accounts.isEmpty()) {
-        progress.missing++;
-        log.info("step {} on instance {}: bound user {} does not exist in the database; nothing to reset",
-            name, instanceId, bound.getKey());
+        progress.missing.add(named);
+        List<String> others = admin.namesDifferingInCase(named);
+        log.warn("step {} on instance {}: bound user {} does not exist in the database{}; its password was not reset{}",
+            name, instanceId, SqlText.forLog(named),
+            folded.map(f -> " (nor as " + displayName(family) + " folds the name: " + SqlText.forLog(f) + ")").orElse(""),
+            others.isEmpty() ? "" : "; users whose names differ only in case, left alone: " + forLog(others));
         continue;
+      }
+      if (!storedName.equals(named)) {
+        log.warn("step {} on instance {}: bound user {} is stored as {} ({} folds unquoted names to lower case);"
+            + " resetting {}", name, instanceId, SqlText.forLog(named), SqlText.forLog(storedName),
+            displayName(family), SqlText.forLog(storedName));
+        if (storedName.equals(master) || UserAdmin.reservedName(family, storedName)) {
+          return StepResult.failed("bound user name " + index + " of " + passwords.size() + " is stored as"
+              + " the master user or a user reserved by the database or RDS: the step never resets those");
+        }
       }
       for (UserAdmin.Account account : accounts) {
         if (account.platform()) {
@@ -236,12 +274,13 @@ public final class JdbcBoundUsersStep implements BoundUsersStep {
         admin.setPassword(account, bound.getValue());
         log.debug("step {} on instance {}: set a new password for bound user {}", name, instanceId, account.forLog());
       }
+      stored.add(storedName);
       progress.reset++;
     }
     if (otherLoginUsers == OtherLoginUsers.LOCK) {
       progress.doing = "listing login users";
       for (UserAdmin.Account account : admin.loginAccounts()) {
-        if (spared(family, account, master, self, passwords.keySet())) {
+        if (spared(family, account, master, self, stored)) {
           continue;
         }
         progress.doing = "locking other login users";
@@ -250,7 +289,24 @@ public final class JdbcBoundUsersStep implements BoundUsersStep {
         log.info("step {} on instance {}: locked login user {}", name, instanceId, account.forLog());
       }
     }
+    if (!progress.missing.isEmpty() && missingBoundUsers == MissingBoundUsers.FAIL) {
+      // Names passed the step's user-name rule, so they hold only tag-safe characters.
+      return StepResult.failed("bound users not in the database, not reset: " + String.join(" ", progress.missing)
+          + " (the others were reset)");
+    }
     return StepResult.done();
+  }
+
+  private static String displayName(DatabaseFamily family) {
+    return family == DatabaseFamily.POSTGRESQL ? "PostgreSQL" : "MySQL/MariaDB";
+  }
+
+  private static String forLog(Collection<String> names) {
+    List<String> safe = new ArrayList<>();
+    for (String n : names) {
+      safe.add(SqlText.forLog(n));
+    }
+    return String.join(" ", safe);
   }
 
   private boolean spared(DatabaseFamily family, UserAdmin.Account account, String master,
@@ -293,7 +349,8 @@ public final class JdbcBoundUsersStep implements BoundUsersStep {
   /** Shows the configuration, never a password source (whose own toString we cannot vouch for). */
   @Override
   public String toString() {
-    return "JdbcBoundUsersStep[name=" + name + ", otherLoginUsers=" + otherLoginUsers + ", tls=" + tls
+    return "JdbcBoundUsersStep[name=" + name + ", otherLoginUsers=" + otherLoginUsers
+        + ", missingBoundUsers=" + missingBoundUsers + ", tls=" + tls
         + ", database=" + database + ", alsoSpare=" + new TreeSet<>(alsoSpare) + ", statementTimeout="
         + statementTimeout + ", connections=" + connections + "]";
   }
@@ -302,7 +359,7 @@ public final class JdbcBoundUsersStep implements BoundUsersStep {
   private static final class Progress {
     String doing = "connecting";
     int reset;
-    int missing;
+    final List<String> missing = new ArrayList<>();
     int locked;
   }
 
@@ -316,6 +373,7 @@ public final class JdbcBoundUsersStep implements BoundUsersStep {
     private TlsMode tls = TlsMode.REQUIRED;
     private String database = "postgres";
     private OtherLoginUsers otherLoginUsers = OtherLoginUsers.KEEP;
+    private MissingBoundUsers missingBoundUsers = MissingBoundUsers.SKIP;
     private final Set<String> alsoSpare = new LinkedHashSet<>();
     private Duration statementTimeout = Duration.ofSeconds(10);
 
@@ -377,6 +435,15 @@ public final class JdbcBoundUsersStep implements BoundUsersStep {
     /** What to do with the other login users; {@link OtherLoginUsers#KEEP} by default. */
     public Builder otherLoginUsers(OtherLoginUsers policy) {
       this.otherLoginUsers = Objects.requireNonNull(policy, "policy");
+      return this;
+    }
+
+    /**
+     * What to do with a bound user the database has under neither its name nor the database's
+     * folding of it; {@link MissingBoundUsers#SKIP} by default. Either way it is named in a WARN line.
+     */
+    public Builder missingBoundUsers(MissingBoundUsers policy) {
+      this.missingBoundUsers = Objects.requireNonNull(policy, "policy");
       return this;
     }
 

@@ -8,6 +8,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -70,6 +71,17 @@ abstract class UserAdmin {
   /** The accounts of this user name (none if it does not exist). */
   abstract List<Account> accountsOf(String user) throws SQLException;
 
+  /**
+   * The name the database would store for this one had it been written as an unquoted
+   * identifier, when that is another name: PostgreSQL folds unquoted identifiers to lower case
+   * (so {@code CREATE ROLE Binding_A1} stores {@code binding_a1}); MySQL and MariaDB never fold
+   * user names (they compare them exactly, by the binary collation of {@code mysql.user}).
+   */
+  abstract Optional<String> folded(String user);
+
+  /** Other user names that differ from this one only in case (none when there are none), for a hint. */
+  abstract List<String> namesDifferingInCase(String user) throws SQLException;
+
   /** Every account that can log in (roles and login-less entries left out). */
   abstract List<Account> loginAccounts() throws SQLException;
 
@@ -126,6 +138,28 @@ abstract class UserAdmin {
       List<Account> out = new ArrayList<>();
       for (String[] row : query("SELECT rolname, rolsuper FROM pg_catalog.pg_roles WHERE rolname = ?", 2, user)) {
         out.add(account(row));
+      }
+      return out;
+    }
+
+    @Override
+    Optional<String> folded(String user) {
+      // downcase_identifier: ASCII letters only (bound user names are ASCII by the step's rule).
+      StringBuilder b = new StringBuilder(user.length());
+      for (int i = 0; i < user.length(); i++) {
+        char c = user.charAt(i);
+        b.append(c >= 'A' && c <= 'Z' ? (char) (c + ('a' - 'A')) : c);
+      }
+      String folded = b.toString();
+      return folded.equals(user) ? Optional.empty() : Optional.of(folded);
+    }
+
+    @Override
+    List<String> namesDifferingInCase(String user) throws SQLException {
+      List<String> out = new ArrayList<>();
+      for (String[] row : query("SELECT rolname FROM pg_catalog.pg_roles WHERE lower(rolname) = lower(?) AND rolname <> ?"
+          + " ORDER BY rolname", 1, user, user)) {
+        out.add(row[0]);
       }
       return out;
     }
@@ -201,6 +235,23 @@ abstract class UserAdmin {
       List<Account> out = new ArrayList<>();
       for (String[] row : query("SELECT User, Host FROM mysql.user WHERE User = ?" + notRole + " ORDER BY Host", 2, user)) {
         out.add(account(row));
+      }
+      return out;
+    }
+
+    @Override
+    Optional<String> folded(String user) {
+      // Seen on MariaDB 10.11: mysql.global_priv.User is utf8mb3_bin, 'binding_a1' cannot log in
+      // as 'Binding_A1' and ALTER USER 'binding_a1' does not find it. MySQL's mysql.user is the same.
+      return Optional.empty();
+    }
+
+    @Override
+    List<String> namesDifferingInCase(String user) throws SQLException {
+      List<String> out = new ArrayList<>();
+      for (String[] row : query("SELECT DISTINCT User FROM mysql.user WHERE LOWER(User) = LOWER(?) AND User <> ?"
+          + notRole + " ORDER BY User", 1, user, user)) {
+        out.add(row[0]);
       }
       return out;
     }

@@ -194,14 +194,29 @@ abstract class BoundUsersStepContract {
   }
 
   @Test
-  void aBoundUserMissingFromTheDatabaseIsSkippedAndLogged() throws SQLException {
+  void aBoundUserMissingUnderEveryNameIsSkippedAndNamedAtWarn() throws SQLException {
     String app = user("app");
     String ghost = "ghost" + n;
 
     assertThat(run(step(ghost, app).build())).isEqualTo(StepResult.done());
 
     assertThat(login(app, newPassword(app))).isEqualTo(OK);
-    assertThat(logs.lines()).anyMatch(l -> l.startsWith("INFO") && l.contains("bound user " + ghost + " does not exist"));
+    assertThat(logs.lines()).anyMatch(l -> l.startsWith("WARN") && l.contains("bound user " + ghost + " does not exist"));
+    assertThat(logs.lines()).as("the step's closing line names it").anyMatch(l -> l.startsWith("WARN")
+        && l.contains("reset 1 bound users") && l.contains("1 bound users not in the database, not reset: " + ghost));
+  }
+
+  @Test
+  void withMissingBoundUsersFailAMissingUserFailsTheStepNamingItAfterTheOthersAreReset() throws SQLException {
+    String app = user("app");
+    String ghost = "ghost" + n;
+
+    StepResult result = run(step(ghost, app).missingBoundUsers(MissingBoundUsers.FAIL).build());
+
+    assertThat(result).isEqualTo(StepResult.failed("bound users not in the database, not reset: " + ghost
+        + " (the others were reset)"));
+    assertThat(login(app, oldPassword(app))).isEqualTo(WRONG_PASSWORD);
+    assertThat(login(app, newPassword(app))).isEqualTo(OK);
   }
 
   @Test

@@ -54,6 +54,37 @@ class MariaDbBoundUsersStepTest extends BoundUsersStepContract {
     return "ev'@'%' ACCOUNT LOCK;\\'";
   }
 
+  /**
+   * Row 54 of poll-scenarios.md on MariaDB: user names compare exactly ({@code mysql.user} is
+   * {@code utf8mb3_bin}), so {@code binding_a1} is another user than {@code Binding_A1}: it cannot
+   * log in as it. The step follows that rule: it names the missing user and the case variant at
+   * WARN and leaves the variant alone.
+   */
+  @Test
+  void aBoundUserNamedInAnotherCaseIsAnotherUserToMariaDbSoItIsNamedAndTheVariantLeftAlone() throws SQLException {
+    String stored = user("Binding_A");
+    String named = "binding_a" + n;
+    assertThat(login(named, oldPassword(stored))).as("MariaDB's own rule: another user").isEqualTo(WRONG_PASSWORD);
+
+    assertThat(run(step(named).build())).isEqualTo(StepResult.done());
+
+    assertThat(login(stored, oldPassword(stored))).isEqualTo(OK);
+    assertThat(logs.lines()).anyMatch(l -> l.startsWith("WARN") && l.contains("bound user " + named + " does not exist")
+        && l.contains("differ only in case, left alone: " + stored));
+    assertThat(run(step(named).missingBoundUsers(MissingBoundUsers.FAIL).build()))
+        .isEqualTo(StepResult.failed("bound users not in the database, not reset: " + named + " (the others were reset)"));
+  }
+
+  @Test
+  void aBoundUserNamedInTheCaseMariaDbStoresIsReset() throws SQLException {
+    String stored = user("Binding_C");
+
+    assertThat(run(step(stored).build())).isEqualTo(StepResult.done());
+
+    assertThat(login(stored, oldPassword(stored))).isEqualTo(WRONG_PASSWORD);
+    assertThat(login(stored, newPassword(stored))).isEqualTo(OK);
+  }
+
   @Test
   void everyHostOfABoundUserGetsTheNewPassword() throws SQLException {
     String app = user("app");

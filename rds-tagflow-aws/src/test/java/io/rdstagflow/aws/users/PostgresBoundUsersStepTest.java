@@ -1,6 +1,8 @@
 package io.rdstagflow.aws.users;
 
+import static io.rdstagflow.aws.users.DatabaseServer.Login.LOCKED;
 import static io.rdstagflow.aws.users.DatabaseServer.Login.OK;
+import static io.rdstagflow.aws.users.DatabaseServer.Login.WRONG_PASSWORD;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.rdstagflow.core.StepResult;
@@ -50,6 +52,36 @@ class PostgresBoundUsersStepTest extends BoundUsersStepContract {
   @Override
   String hostileLabel() {
     return "evil\"\" NOLOGIN; ALTER ROLE \"" + master + "\" NOLOGIN; --";
+  }
+
+  /**
+   * Row 54 of poll-scenarios.md: the broker created {@code Binding_A1} unquoted, which PostgreSQL
+   * stored as {@code binding_a1}, and names the binding {@code Binding_A1}.
+   */
+  @Test
+  void aBoundUserNamedInAnotherCaseIsFoundAsPostgresFoldsItAndReset() throws SQLException {
+    String stored = user("binding_a");
+    String named = "Binding_A" + n;
+    server.adminExecute("ALTER ROLE " + named + " VALID UNTIL 'infinity'"); // unquoted: PostgreSQL folds it to stored
+
+    assertThat(run(step(named).build())).isEqualTo(StepResult.done());
+
+    assertThat(login(stored, oldPassword(stored))).as("the source's password no longer works").isEqualTo(WRONG_PASSWORD);
+    assertThat(login(stored, newPassword(named))).isEqualTo(OK);
+    assertThat(logs.lines()).anyMatch(l -> l.startsWith("WARN")
+        && l.contains("bound user " + named + " is stored as " + stored));
+  }
+
+  @Test
+  void aFoldedBoundUserIsResetAndNotLockedAsAnOtherLoginUser() throws SQLException {
+    String stored = user("binding_b");
+    String named = "BINDING_B" + n;
+    String other = user("other");
+
+    assertThat(run(step(named).otherLoginUsers(OtherLoginUsers.LOCK).build())).isEqualTo(StepResult.done());
+
+    assertThat(login(stored, newPassword(named))).isEqualTo(OK);
+    assertThat(login(other, oldPassword(other))).isEqualTo(LOCKED);
   }
 
   @Test
