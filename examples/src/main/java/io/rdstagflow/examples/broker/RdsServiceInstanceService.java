@@ -182,9 +182,11 @@ public class RdsServiceInstanceService implements ServiceInstanceService {
    * race the new request.
    */
   static void refuseWhileAFlowRuns(Inspection inspection) {
-    inspection.operation().filter(op -> !op.isFailed()).ifPresent(op -> {
+    inspection.runningOperation().ifPresent(op -> {
+      String step = op.steps().stream().filter(s -> s.state() != Inspection.StepState.DONE).map(s -> s.name())
+          .findFirst().orElse("-");
       throw new ServiceBrokerConcurrencyException("operation " + op.flowName() + " is still in progress on instance "
-          + inspection.instance().id() + " (step " + op.currentStep().map(s -> s.name()).orElse("-") + ")");
+          + inspection.instance().id() + " (step " + step + ", until " + op.flowDeadline() + " at the latest)");
     });
   }
 

@@ -10,7 +10,6 @@ import io.rdstagflow.core.Flow;
 import io.rdstagflow.core.Inspection;
 import io.rdstagflow.core.OperationStatus;
 import io.rdstagflow.core.OperationToken;
-import io.rdstagflow.core.StepState;
 import io.rdstagflow.core.TagStateMachine;
 import io.rdstagflow.examples.ConsoleLogging;
 import io.rdstagflow.testkit.CallLog;
@@ -253,8 +252,8 @@ public final class RestoreDemo {
         after.instance().status(), steps, answer);
   }
 
-  private static String step(StepState s) {
-    String state = switch (s.status()) {
+  private static String step(Inspection.StepView s) {
+    String state = switch (s.state()) {
       case PENDING -> "-";
       case RUNNING -> "running";
       case STARTED -> "started";
@@ -320,7 +319,7 @@ public final class RestoreDemo {
     void afterPoll(Inspection after) {
       boolean started = after.operation().stream()
           .flatMap(op -> op.steps().stream())
-          .anyMatch(s -> s.status() == StepState.Status.STARTED);
+          .anyMatch(s -> s.state() == Inspection.StepState.STARTED);
       if (started && !restarted) {
         restarted = true;
         restartBeforeNextPoll = true;

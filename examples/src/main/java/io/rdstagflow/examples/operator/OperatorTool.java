@@ -9,9 +9,7 @@ import io.rdstagflow.aws.users.BoundUsersStep;
 import io.rdstagflow.core.Inspection;
 import io.rdstagflow.core.InstanceNotFoundException;
 import io.rdstagflow.core.OperatorActionException;
-import io.rdstagflow.core.PendingOperation;
 import io.rdstagflow.core.RdsCallException;
-import io.rdstagflow.core.StepState;
 import io.rdstagflow.core.TagStateMachine;
 import io.rdstagflow.examples.ConsoleLogging;
 import io.rdstagflow.examples.broker.ExampleFlows;
@@ -165,7 +163,7 @@ public final class OperatorTool {
     Inspection inspection = engine.inspect(instanceId);
     print(inspection, engine.tagPrefix());
     boolean failed = inspection.problem().isPresent()
-        || inspection.operation().map(PendingOperation::isFailed).orElse(false);
+        || inspection.operation().map(op -> op.state() == Inspection.OperationState.FAILED).orElse(false);
     return failed ? NOT_APPLICABLE : OK;
   }
 
@@ -183,10 +181,10 @@ public final class OperatorTool {
 
   private int abort(TagStateMachine engine, String instanceId) {
     if (!engine.abort(instanceId)) {
-      err.println("abort does not apply: instance " + instanceId + " has no flow tags");
+      err.println("abort does not apply: instance " + instanceId + " has no running operation");
       return NOT_APPLICABLE;
     }
-    out.println("aborted: the flow's tags are removed; polls now answer from the instance status alone");
+    out.println("aborted: the operation has ended as failed; polls with its token answer failed");
     print(engine.inspect(instanceId), engine.tagPrefix());
     return OK;
   }
@@ -195,11 +193,17 @@ public final class OperatorTool {
     out.println("instance " + inspection.instance().id() + ": " + inspection.instance().status());
     inspection.problem().ifPresent(problem -> out.println("tags not understood: " + problem));
     inspection.operation().ifPresentOrElse(op -> {
-      out.println("operation " + op.flowName() + ", began " + op.since()
-          + op.restartedAt().map(r -> ", retried " + r).orElse(""));
-      out.println("  " + (op.isFailed() ? "FAILED: " + op.failureDescription().orElse("") : "in progress"));
-      for (StepState step : op.steps()) {
-        out.printf("  %d %-10s %-8s tries %d%s%s%s%s%n", step.seq(), step.name(), step.status().tagValue(),
+      out.println("operation " + op.token().operationId().orElse("") + " of flow " + op.flowName() + " (definition "
+          + op.definition() + "), began " + op.since() + op.restartedAt().map(r -> ", retried " + r).orElse(""));
+      out.println("  " + switch (op.state()) {
+        case FAILED -> "FAILED: " + op.failure().orElse("");
+        case SUCCEEDED -> "succeeded" + op.endedAt().map(t -> " at " + t).orElse("");
+        case RUNNING -> op.running() ? "in progress, flow deadline " + op.flowDeadline()
+            : "past its flow deadline " + op.flowDeadline() + ": the next begin replaces it";
+      });
+      for (Inspection.StepView step : op.steps()) {
+        out.printf("  %d %-10s %-8s tries %d%s%s%s%s%n", step.position(), step.name(),
+            step.state().name().toLowerCase(java.util.Locale.ROOT),
             step.tries(),
             step.firstAttemptAt().map(t -> ", first attempt " + t).orElse(""),
             step.startedAt().map(t -> ", started " + t).orElse(""),
@@ -209,18 +213,19 @@ public final class OperatorTool {
       if (!op.parameters().isEmpty()) {
         out.println("  parameters " + new TreeMap<>(op.parameters()));
       }
-      if (op.isFailed()) {
-        out.println("  next: 'retry " + inspection.instance().id() + "' runs the failed step again; 'abort "
-            + inspection.instance().id() + "' removes the flow's tags");
+      if (op.state() == Inspection.OperationState.FAILED) {
+        out.println("  next: 'retry " + inspection.instance().id() + "' runs the failed step again");
+      } else if (op.running()) {
+        out.println("  next: 'abort " + inspection.instance().id() + "' ends it as failed");
       }
     }, () -> {
       if (inspection.problem().isEmpty()) {
         out.println("no operation: polls answer from the instance status alone");
       }
     });
-    if (!inspection.flowTags().isEmpty()) {
+    if (!inspection.libraryTags().isEmpty()) {
       out.println("tags (prefix " + prefix + "):");
-      new TreeMap<>(inspection.flowTags()).forEach((key, value) -> out.println("  " + key + " = " + value));
+      new TreeMap<>(inspection.libraryTags()).forEach((key, value) -> out.println("  " + key + " = " + value));
     }
   }
 

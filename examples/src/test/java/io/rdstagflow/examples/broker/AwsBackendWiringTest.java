@@ -67,7 +67,7 @@ class AwsBackendWiringTest {
   @Test
   void aPollThatCannotReachRdsStaysInProgressWithRetryAfter() {
     Answer poll = new BrokerClient(port).get("/v2/service_instances/" + "7d2c9e4a-1111-4222-8333-944455556666"
-        + "/last_operation?operation=tagflow/1/flow/update-plan/2026-01-05T09:00:00Z");
+        + "/last_operation?operation=tagflow/2/flow/update-plan/1/2026-01-05T09:00:00Z/0t8dvo0za");
 
     assertThat(poll.status()).isEqualTo(200);
     assertThat(poll.field("state")).isEqualTo("in progress");

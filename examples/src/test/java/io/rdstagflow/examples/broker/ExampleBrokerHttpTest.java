@@ -108,7 +108,7 @@ class ExampleBrokerHttpTest {
 
     Answer provision = provisionFromSnapshot(id);
     assertThat(provision.status()).isEqualTo(202);
-    assertThat(provision.field("operation")).startsWith("tagflow/1/flow/restore-from-snapshot/");
+    assertThat(provision.field("operation")).startsWith("tagflow/2/flow/restore-from-snapshot/1/");
 
     List<Answer> polls = pollUntilFinal(id, provision.field("operation"));
 
@@ -120,10 +120,10 @@ class ExampleBrokerHttpTest {
       assertThat(first.field("description")).contains("creating");
     });
     String rdsId = InstanceIds.rdsId(id);
-    // The flow went through its modify and its reboot, then removed its tags.
+    // The flow went through its modify and its reboot, then left its terminal record.
     assertThat(fake.history(rdsId).orElseThrow().statusSequence()).contains("creating", "modifying", "rebooting");
     DBInstance db = fake.describeDBInstances(r -> r.dbInstanceIdentifier(rdsId)).dbInstances().get(0);
-    assertThat(db.tagList()).noneMatch(tag -> tag.key().startsWith("tagflow:"));
+    assertThat(db.tagList()).anyMatch(tag -> tag.key().equals("tagflow:flow") && tag.value().contains("state=succeeded"));
     assertThat(db.dbParameterGroups()).anyMatch(g -> g.dbParameterGroupName().equals("rdstagflow-example-postgres16"));
     assertThat(((RecordedDatabaseWork) databaseUsers).recorded())
         .contains(new RecordedDatabaseWork.Work(rdsId, "reset-bound-users", ""));
@@ -136,7 +136,7 @@ class ExampleBrokerHttpTest {
     Answer provision = broker.put(instancePath(id) + "?accepts_incomplete=true",
         provisionBody(RdsCatalog.SMALL.id(), Map.of()));
     assertThat(provision.status()).isEqualTo(202);
-    assertThat(provision.field("operation")).startsWith("tagflow/1/flow/create/");
+    assertThat(provision.field("operation")).startsWith("tagflow/2/flow/create/1/");
 
     List<Answer> polls = pollUntilFinal(id, provision.field("operation"));
     assertThat(polls.get(polls.size() - 1).field("state")).isEqualTo("succeeded");
@@ -194,7 +194,7 @@ class ExampleBrokerHttpTest {
         "service_id", RdsCatalog.SERVICE_ID, "plan_id", RdsCatalog.MEDIUM.id(),
         "previous_values", Map.of("plan_id", RdsCatalog.SMALL.id())));
     assertThat(update.status()).isEqualTo(202);
-    assertThat(update.field("operation")).startsWith("tagflow/1/flow/update-plan/");
+    assertThat(update.field("operation")).startsWith("tagflow/2/flow/update-plan/1/");
 
     List<Answer> polls = pollUntilFinal(id, update.field("operation"));
     assertThat(polls.get(polls.size() - 1).field("state")).isEqualTo("succeeded");
@@ -210,7 +210,7 @@ class ExampleBrokerHttpTest {
     Answer delete = broker.delete(instancePath(id) + "?accepts_incomplete=true&service_id=" + RdsCatalog.SERVICE_ID
         + "&plan_id=" + RdsCatalog.SMALL.id());
     assertThat(delete.status()).isEqualTo(202);
-    assertThat(delete.field("operation")).startsWith("tagflow/1/deletion/");
+    assertThat(delete.field("operation")).startsWith("tagflow/2/deletion/");
 
     List<Answer> polls = pollUntilFinal(id, delete.field("operation"));
     Answer last = polls.get(polls.size() - 1);

@@ -45,7 +45,7 @@ class RestoreDemoTest {
         .contains("RestoreFromSnapshot")
         .containsPattern("#10 +09:10:00 +Describe, Modify, AddTags +modifying +settings:started reboot:- users:- +"
             + "in progress: step settings started")
-        .containsPattern("#17 +09:17:00 +Describe, RemoveTags +available +\\(no flow tags\\) +succeeded");
+        .containsPattern("#17 +09:17:00 +Describe, AddTags +available +settings:done reboot:done users:done +succeeded");
   }
 
   @Test

@@ -57,9 +57,9 @@ class OperatorToolTest {
 
     assertThat(code).isEqualTo(OperatorTool.NOT_APPLICABLE);
     assertThat(out())
-        .contains("operation restore-from-snapshot", "FAILED: step settings failed: InvalidParameterCombination")
+        .contains("of flow restore-from-snapshot", "FAILED: step settings failed: InvalidParameterCombination")
         .containsPattern("1 settings +failed +tries 1, first attempt 2026-01-05T09:11:00Z")
-        .contains("tagflow:step:settings = seq=1 state=failed")
+        .containsPattern("tagflow:step:settings = op=\\w+ seq=1 state=failed")
         .contains("next: 'retry " + OperatorTool.FAKE_FAILED + "'");
   }
 
@@ -88,15 +88,15 @@ class OperatorToolTest {
   }
 
   @Test
-  void abortRemovesTheFlowTags() {
+  void abortEndsTheRunningOperationAsFailed() {
     assertThat(tool().run("--fake", "abort", OperatorTool.FAKE_RUNNING)).isEqualTo(OperatorTool.OK);
-    assertThat(out()).contains("aborted", "no operation").doesNotContain("tagflow:");
+    assertThat(out()).contains("aborted", "FAILED: flow restore-from-snapshot aborted by an operator");
   }
 
   @Test
-  void abortWithoutFlowTagsExitsWithOne() {
+  void abortWithoutARunningOperationExitsWithOne() {
     assertThat(tool().run("--fake", "abort", OperatorTool.FAKE_IDLE)).isEqualTo(OperatorTool.NOT_APPLICABLE);
-    assertThat(err()).contains("has no flow tags");
+    assertThat(err()).contains("has no running operation");
   }
 
   @Test
@@ -109,8 +109,8 @@ class OperatorToolTest {
   void withoutFakeTheToolUsesTheRealClient() {
     FakeRds standIn = OperatorTool.fakeWithDemoInstances(); // stands in for RdsClient.create()
 
-    assertThat(toolOn(standIn).run("abort", OperatorTool.FAKE_FAILED)).isEqualTo(OperatorTool.OK);
-    assertThat(standIn.calls().all()).anyMatch(c -> c.operation().equals("RemoveTagsFromResource"));
+    assertThat(toolOn(standIn).run("abort", OperatorTool.FAKE_RUNNING)).isEqualTo(OperatorTool.OK);
+    assertThat(standIn.calls().all()).anyMatch(c -> c.operation().equals("AddTagsToResource"));
   }
 
   @Test
