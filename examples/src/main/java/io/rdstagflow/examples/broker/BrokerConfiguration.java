@@ -11,6 +11,7 @@ import io.rdstagflow.aws.users.OtherLoginUsers;
 import io.rdstagflow.core.TagStateMachine;
 import io.rdstagflow.testkit.FakeRds;
 import io.rdstagflow.testkit.LifecycleTimings;
+import io.rdstagflow.testkit.VirtualClock;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -100,6 +101,9 @@ public class BrokerConfiguration {
         .clock(clock)
         .settleTime(properties.settleTime())
         .clockSkew(properties.clockSkew());
+    if (clock instanceof VirtualClock virtual) {
+      engine.sleeper(virtual::advance); // the embedded fake's time: a retried tag write pauses in it
+    }
     ExampleFlows.all(rds, properties.parameterGroup(), passwords, usersStep(databaseUsers, passwords))
         .forEach(engine::flow);
     return engine.build();

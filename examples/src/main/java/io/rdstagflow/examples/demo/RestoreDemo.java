@@ -40,9 +40,9 @@ import java.util.stream.Collectors;
  * platform that polls LastOperation every 60 s like Cloud Foundry. The {@code users} step is
  * {@link BoundUsersStep#none()}: the fake runs no database, so there are no bound users to reset.
  *
- * <p>With {@code --faults} the same restore meets scripted faults (throttling, 5xx answers, a tag
- * write lost after an accepted modify, a broker restart that replaces the engine) and rides them
- * out. Every run is deterministic: the clock is virtual and the faults are scripted.
+ * <p>With {@code --faults} the same restore meets scripted faults (throttling, 5xx answers, a
+ * throttled tag write after an accepted modify, which the poll retries, a broker restart that
+ * replaces the engine) and rides them out. Every run is deterministic: the clock is virtual and the faults are scripted.
  *
  * <p>No password or seed is printed: the fake drops passwords, and call lines name operations only.
  */
@@ -132,7 +132,7 @@ public final class RestoreDemo {
   static String usage() {
     return "usage: RestoreDemo [--faults]\n"
         + "  Restores an RDS instance from a snapshot on an embedded fake RDS in virtual time and prints\n"
-        + "  each LastOperation poll. --faults adds throttling, 5xx errors, a lost tag write and a broker restart.";
+        + "  each LastOperation poll. --faults adds throttling, 5xx errors, a throttled tag write and a broker restart.";
   }
 
   /** Restores the instance and polls until the operation is final; prints as it goes. */
@@ -217,6 +217,7 @@ public final class RestoreDemo {
     return TagStateMachine.builder(new SdkRdsGateway(rds))
         .flow(restore)
         .clock(clock)
+        .sleeper(clock::advance) // a retried tag write pauses in virtual time
         .settleTime(SETTLE_TIME)
         .build();
   }

@@ -30,14 +30,14 @@ import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.rds.RdsClient;
 
 /**
- * The operator's tool for the example broker's instances: {@code inspect}, {@code retry} and
- * {@code abort}, each one engine call (one describe, at most one tag write), against real RDS
+ * The operator's tool for the example broker's instances: {@code inspect}, {@code retry},
+ * {@code abort} and {@code move}, each one engine call (one describe, at most one tag write), against real RDS
  * through the SDK's default chains, or with {@code --fake} against an embedded fake RDS that holds
- * demo instances. Plain argument parsing: three commands and two options need no CLI library.
+ * demo instances. Plain argument parsing: four commands and two options need no CLI library.
  *
  * <p>Exit codes: {@value #OK} done (for {@code inspect}: no failed operation); {@value #NOT_APPLICABLE}
  * the operation failed ({@code inspect}) or the command does not apply ({@code retry} without a
- * failed flow, {@code abort} without flow tags); {@value #USAGE} usage error; {@value #RDS_ERROR} an
+ * failed flow, {@code abort} without a running operation); {@value #USAGE} usage error; {@value #RDS_ERROR} an
  * RDS call failed (credentials, permissions, throttling); {@value #NOT_FOUND} no such instance.
  */
 public final class OperatorTool {
@@ -65,12 +65,14 @@ public final class OperatorTool {
   private static final byte[] FAKE_SEED = "operator tool demo seed, fake only".getBytes(StandardCharsets.UTF_8);
 
   private static final String USAGE_TEXT = String.join("\n",
-      "usage: operator [--fake] <command> <db-instance-id>",
+      "usage: operator [--fake] <command> <db-instance-id> [<definition>]",
       "",
       "commands:",
       "  inspect   show the operation the instance's tags record: flow, steps, tries, reasons, times",
       "  retry     run the failed step of a failed flow again (on the platform's next poll)",
-      "  abort     remove the flow's tags, touching nothing else; polls then answer from the instance status",
+      "  abort     end the running operation as failed, touching nothing else; polls with its token answer failed",
+      "  move      move the operation to another registered definition of its flow, e.g. 'move db-1 2': steps",
+      "            done in a row from the start stay done, every later one runs (again)",
       "",
       "options:",
       "  --fake    use an embedded fake RDS with demo instances " + FAKE_FAILED + ", " + FAKE_RUNNING + " and "
@@ -127,13 +129,21 @@ public final class OperatorTool {
         }
       }
     }
-    if (words.size() != 2) {
-      return usage(words.isEmpty() ? "no command given" : "expected a command and one instance id, got " + words);
+    if (words.isEmpty()) {
+      return usage("no command given");
     }
     String command = words.get(0);
-    String instanceId = words.get(1);
-    if (!List.of("inspect", "retry", "abort").contains(command)) {
+    if (!List.of("inspect", "retry", "abort", "move").contains(command)) {
       return usage("unknown command " + command);
+    }
+    int expected = command.equals("move") ? 3 : 2;
+    if (words.size() != expected) {
+      return usage(command.equals("move") ? "move takes an instance id and a definition version, got " + words
+          : "expected a command and one instance id, got " + words);
+    }
+    String instanceId = words.get(1);
+    if (command.equals("move") && !words.get(2).matches("[1-9][0-9]{0,3}")) {
+      return usage("'" + words.get(2) + "' is not a definition version (1 to 9999)");
     }
 
     try (RdsClient rds = fake ? fakeWithDemoInstances() : realRds.get()) {
@@ -142,6 +152,7 @@ public final class OperatorTool {
       return switch (command) {
         case "inspect" -> inspect(engine, instanceId);
         case "retry" -> retry(engine, instanceId);
+        case "move" -> move(engine, instanceId, Integer.parseInt(words.get(2)));
         default -> abort(engine, instanceId);
       };
     } catch (InstanceNotFoundException e) {
@@ -175,6 +186,18 @@ public final class OperatorTool {
       return NOT_APPLICABLE;
     }
     out.println("retried: the failed step is pending again and runs on the platform's next poll");
+    print(engine.inspect(instanceId), engine.tagPrefix());
+    return OK;
+  }
+
+  private int move(TagStateMachine engine, String instanceId, int definition) {
+    try {
+      engine.moveToDefinition(instanceId, definition);
+    } catch (OperatorActionException e) {
+      err.println("move does not apply: " + e.getMessage());
+      return NOT_APPLICABLE;
+    }
+    out.println("moved to definition " + definition + ": its remaining steps run on the platform's next poll");
     print(engine.inspect(instanceId), engine.tagPrefix());
     return OK;
   }

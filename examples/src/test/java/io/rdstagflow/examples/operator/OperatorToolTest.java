@@ -100,6 +100,19 @@ class OperatorToolTest {
   }
 
   @Test
+  void moveRestartsAFailedOperationOnTheGivenDefinitionFromItsFirstStepNotDone() {
+    assertThat(tool().run("--fake", "move", OperatorTool.FAKE_FAILED, "1")).isEqualTo(OperatorTool.OK);
+    assertThat(out()).contains("moved to definition 1", "in progress").containsPattern("1 settings +pending");
+  }
+
+  @Test
+  void moveToADefinitionNobodyRegisteredExitsWithOne() {
+    assertThat(tool().run("--fake", "move", OperatorTool.FAKE_FAILED, "7")).isEqualTo(OperatorTool.NOT_APPLICABLE);
+    assertThat(err()).contains("has no registered version 7");
+    assertThat(tool().run("--fake", "move", OperatorTool.FAKE_FAILED)).isEqualTo(OperatorTool.USAGE);
+  }
+
+  @Test
   void anUnknownInstanceExitsWithFour() {
     assertThat(tool().run("--fake", "inspect", "no-such-db")).isEqualTo(OperatorTool.NOT_FOUND);
     assertThat(err()).contains("no DB instance no-such-db");
