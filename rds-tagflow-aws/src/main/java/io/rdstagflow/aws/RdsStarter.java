@@ -1,5 +1,6 @@
 package io.rdstagflow.aws;
 
+import io.rdstagflow.core.Flow;
 import io.rdstagflow.core.FlowStart;
 import io.rdstagflow.core.OperationToken;
 import io.rdstagflow.core.TagStateMachine;
@@ -27,7 +28,9 @@ import software.amazon.awssdk.services.rds.model.Tag;
  * the flow's). A request whose tags and the flow's exceed 50 is refused before any call.
  *
  * <p>The RDS call's own exceptions (for example {@code DbSnapshotNotFoundException}) reach the
- * caller unchanged; nothing was written when one is thrown. Thread-safe.
+ * caller unchanged; nothing was written when one is thrown, and the engine's listener hears
+ * {@code flowStarted} only once RDS accepted the request. The tags are checked against RDS's limit
+ * with the claim policy's lease counted, so no accepted start runs out of room later. Thread-safe.
  */
 public final class RdsStarter {
 
@@ -87,6 +90,43 @@ public final class RdsStarter {
   public OperationToken create(String flowName, Map<String, String> parameters,
       Consumer<CreateDbInstanceRequest.Builder> request) {
     return create(flowName, parameters, CreateDbInstanceRequest.builder().applyMutation(request).build());
+  }
+
+  /**
+   * Restores an instance from a snapshot with the tags of an operation of this flow (which the
+   * engine must have registered).
+   *
+   * @throws io.rdstagflow.core.TagflowException if the flow is not registered, a parameter is
+   *     invalid or the tags would not fit; no call was made
+   */
+  public OperationToken restoreFromSnapshot(Flow flow, Map<String, String> parameters,
+      Consumer<RestoreDbInstanceFromDbSnapshotRequest.Builder> request) {
+    RestoreDbInstanceFromDbSnapshotRequest r = RestoreDbInstanceFromDbSnapshotRequest.builder().applyMutation(request)
+        .build();
+    FlowStart start = engine.startTags(r.dbInstanceIdentifier(), flow, parameters);
+    rds.restoreDBInstanceFromDBSnapshot(r.toBuilder().tags(merged(start, r.tags())).build());
+    engine.startAccepted(r.dbInstanceIdentifier(), start);
+    return start.token();
+  }
+
+  /** Restores an instance to a point in time with the tags of an operation of this flow. */
+  public OperationToken restoreToPointInTime(Flow flow, Map<String, String> parameters,
+      Consumer<RestoreDbInstanceToPointInTimeRequest.Builder> request) {
+    RestoreDbInstanceToPointInTimeRequest r = RestoreDbInstanceToPointInTimeRequest.builder().applyMutation(request)
+        .build();
+    FlowStart start = engine.startTags(r.targetDBInstanceIdentifier(), flow, parameters);
+    rds.restoreDBInstanceToPointInTime(r.toBuilder().tags(merged(start, r.tags())).build());
+    engine.startAccepted(r.targetDBInstanceIdentifier(), start);
+    return start.token();
+  }
+
+  /** Creates an instance with the tags of an operation of this flow. */
+  public OperationToken create(Flow flow, Map<String, String> parameters, Consumer<CreateDbInstanceRequest.Builder> request) {
+    CreateDbInstanceRequest r = CreateDbInstanceRequest.builder().applyMutation(request).build();
+    FlowStart start = engine.startTags(r.dbInstanceIdentifier(), flow, parameters);
+    rds.createDBInstance(r.toBuilder().tags(merged(start, r.tags())).build());
+    engine.startAccepted(r.dbInstanceIdentifier(), start);
+    return start.token();
   }
 
   /**

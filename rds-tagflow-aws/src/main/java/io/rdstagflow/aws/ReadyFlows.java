@@ -49,6 +49,38 @@ public final class ReadyFlows {
 
   private ReadyFlows() {}
 
+  /**
+   * The ready flows with the broker's client bound once, as {@link RdsTagflow.Builder#flow(java.util.function.Function)}
+   * hands them out.
+   */
+  public static Bound using(RdsClient rds) {
+    return new Bound(rds);
+  }
+
+  /** The ready flows for one client. Immutable. */
+  public static final class Bound {
+    private final RdsClient rds;
+
+    private Bound(RdsClient rds) {
+      this.rds = Objects.requireNonNull(rds, "rds");
+    }
+
+    /** See {@link ReadyFlows#restoreFromSnapshot(RdsClient)}. */
+    public RestoreFlowBuilder restoreFromSnapshot() {
+      return ReadyFlows.restoreFromSnapshot(rds);
+    }
+
+    /** See {@link ReadyFlows#restoreToPointInTime(RdsClient)}. */
+    public RestoreFlowBuilder restoreToPointInTime() {
+      return ReadyFlows.restoreToPointInTime(rds);
+    }
+
+    /** See {@link ReadyFlows#updatePlan(RdsClient)}. */
+    public UpdatePlanFlowBuilder updatePlan() {
+      return ReadyFlows.updatePlan(rds);
+    }
+  }
+
   /** The restore-from-snapshot flow, to configure. */
   public static RestoreFlowBuilder restoreFromSnapshot(RdsClient rds) {
     return new RestoreFlowBuilder(RESTORE_FROM_SNAPSHOT, rds);
@@ -83,6 +115,7 @@ public final class ReadyFlows {
     private RetryPolicy retry = RetryPolicy.defaults();
     private Deadline stepDeadline;
     private Deadline flowDeadline;
+    private int version = 1;
 
     void then(Step step, StepPolicy policy) {
       steps.add(Objects.requireNonNull(step, "step"));
@@ -90,7 +123,7 @@ public final class ReadyFlows {
     }
 
     Flow.Builder flow(String name, List<Step> own) {
-      Flow.Builder flow = Flow.builder(name).retryPolicy(retry);
+      Flow.Builder flow = Flow.builder(name).version(version).retryPolicy(retry);
       if (stepDeadline != null) {
         flow.stepDeadline(stepDeadline);
       }
@@ -169,6 +202,17 @@ public final class ReadyFlows {
     /** As {@link #then(Step)}, with the step's own retry policy and deadline. */
     public RestoreFlowBuilder then(Step step, StepPolicy policy) {
       extras.then(step, Objects.requireNonNull(policy, "policy"));
+      return this;
+    }
+
+    /**
+     * The definition's version, 1 by default: raise it when you change the steps (a {@code then}),
+     * and keep the older definition registered while operations of it may run (see
+     * {@code Flow.Builder.version}).
+     */
+    public RestoreFlowBuilder version(int version) {
+      Flow.builder("v").version(version); // the core's check and message
+      extras.version = version;
       return this;
     }
 
@@ -260,6 +304,17 @@ public final class ReadyFlows {
     /** As {@link #then(Step)}, with the step's own retry policy and deadline. */
     public UpdatePlanFlowBuilder then(Step step, StepPolicy policy) {
       extras.then(step, Objects.requireNonNull(policy, "policy"));
+      return this;
+    }
+
+    /**
+     * The definition's version, 1 by default: raise it when you change the steps (a {@code then}),
+     * and keep the older definition registered while operations of it may run (see
+     * {@code Flow.Builder.version}).
+     */
+    public UpdatePlanFlowBuilder version(int version) {
+      Flow.builder("v").version(version); // the core's check and message
+      extras.version = version;
       return this;
     }
 
