@@ -9,6 +9,7 @@ import io.rdstagflow.core.InstanceNotFoundException;
 import io.rdstagflow.core.InvalidOperationTokenException;
 import io.rdstagflow.core.OperationStatus;
 import io.rdstagflow.core.OperationToken;
+import io.rdstagflow.core.RdsCallException;
 import io.rdstagflow.core.TagStateMachine;
 import io.rdstagflow.examples.broker.RdsCatalog.PlanSpec;
 import java.util.Map;
@@ -20,6 +21,7 @@ import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 import org.springframework.cloud.servicebroker.exception.ServiceBrokerAsyncRequiredException;
 import org.springframework.cloud.servicebroker.exception.ServiceBrokerConcurrencyException;
+import org.springframework.cloud.servicebroker.exception.ServiceBrokerException;
 import org.springframework.cloud.servicebroker.exception.ServiceBrokerInvalidParametersException;
 import org.springframework.cloud.servicebroker.exception.ServiceDefinitionPlanDoesNotExistException;
 import org.springframework.cloud.servicebroker.exception.ServiceInstanceDoesNotExistException;
@@ -167,12 +169,20 @@ public class RdsServiceInstanceService implements ServiceInstanceService {
   }
 
   private GetLastServiceOperationResponse lastOperationAnswer(String instanceId, String operation) {
+    OperationToken token;
     try {
-      OperationStatus status = engine.poll(instanceId, operation);
-      boolean deletion = operation != null && OperationToken.parse(operation).isDeletion();
-      return LastOperationResponse.of(status, deletion); // state, description, Retry-After header
+      // OSB's operation is optional and may be empty: then the poll has no token to answer for.
+      token = operation == null || operation.isEmpty() ? null : OperationToken.parse(operation);
     } catch (InvalidOperationTokenException e) {
-      throw new ServiceBrokerInvalidParametersException(e.getMessage());
+      throw new ServiceBrokerInvalidParametersException(e.getMessage()); // 400, before any RDS call
+    }
+    try {
+      OperationStatus status = token == null ? engine.poll(instanceId) : engine.poll(instanceId, token);
+      return LastOperationResponse.of(status, token != null && token.isDeletion()); // state, description, Retry-After
+    } catch (RdsCallException e) {
+      // RDS refused a call for good (a missing permission, say): 500; the message holds the call and the
+      // AWS error code, never a secret.
+      throw new ServiceBrokerException(e.getMessage(), e);
     }
   }
   // README: end of "The LastOperation handler".
