@@ -86,6 +86,22 @@ class FakeRdsExtensionTest {
     }
   }
 
+  static class ConfiguredFakeTests {
+    @RegisterExtension
+    final FakeRdsExtension rds = FakeRdsExtension.builder()
+        .timings(LifecycleTimings.instant())
+        .fake(f -> f.ignoring("CreateDBInstance", "LicenseModel"))
+        .build();
+
+    @Test
+    void theFakeHasTheConfiguredOptIns(FakeRds fake, VirtualClock clock) {
+      assertThat(fake.clock()).isSameAs(clock);
+      fake.createDBInstance(r -> r.dbInstanceIdentifier("db1").dbInstanceClass("db.t3.micro").engine("postgres")
+          .licenseModel("postgresql-license"));
+      assertThat(fake.calls().all().get(0).ignoredFields()).containsExactly("LicenseModel");
+    }
+  }
+
   @ExtendWith(FakeRdsExtension.class)
   static class PlainTests {
     @Test
@@ -121,6 +137,12 @@ class FakeRdsExtensionTest {
     EngineTestKit.engine("junit-jupiter").selectors(selectClass(DriverTests.class)).execute()
         .testEvents().assertStatistics(s -> s.started(1).succeeded(1));
     assertThat(SEEN).singleElement().isInstanceOf(PollDriver.class);
+  }
+
+  @Test
+  void eachTestsFakeTakesTheExtensionsFakeConfiguration() {
+    EngineTestKit.engine("junit-jupiter").selectors(selectClass(ConfiguredFakeTests.class)).execute()
+        .testEvents().assertStatistics(s -> s.started(1).succeeded(1));
   }
 
   @Test
