@@ -136,6 +136,36 @@ class FakeRdsFieldsTest {
   }
 
   @Test
+  void aHandlerSeesTheInstanceAsTheFakeHasItAfterTheCall() {
+    List<DBInstance> seen = new java.util.ArrayList<>();
+    FakeRds custom = FakeRds.builder().clock(clock)
+        .handling("ModifyDBInstance", "LicenseModel", (request, instance) -> seen.add(instance.describe()))
+        .build();
+    custom.givenInstance(r -> r.dbInstanceIdentifier("db1").dbInstanceClass("db.t3.micro").engine("postgres"));
+    custom.modifyDBInstance(r -> r.dbInstanceIdentifier("db1").licenseModel("postgresql-license").multiAZ(true)
+        .applyImmediately(true));
+    assertThat(seen).singleElement().satisfies(d -> {
+      assertThat(d.dbInstanceStatus()).isEqualTo("modifying");
+      assertThat(d.pendingModifiedValues().multiAZ()).isTrue();
+    });
+  }
+
+  @Test
+  void anExceptionFromAHandlerReachesTheCallerAndTheCallIsRecordedWithItsCode() {
+    FakeRds failing = FakeRds.builder().clock(clock)
+        .handling("ModifyDBInstance", "Domain", (request, instance) -> {
+          throw software.amazon.awssdk.services.rds.model.DomainNotFoundException.builder()
+              .awsErrorDetails(software.amazon.awssdk.awscore.exception.AwsErrorDetails.builder()
+                  .errorCode("DomainNotFoundFault").build()).build();
+        })
+        .build();
+    failing.givenInstance(r -> r.dbInstanceIdentifier("db1").dbInstanceClass("db.t3.micro").engine("postgres"));
+    assertThatThrownBy(() -> failing.modifyDBInstance(r -> r.dbInstanceIdentifier("db1").domain("d-1")))
+        .isInstanceOf(software.amazon.awssdk.services.rds.model.DomainNotFoundException.class);
+    assertThat(failing.calls().all()).last().satisfies(c -> assertThat(c.errorCode()).contains("DomainNotFoundFault"));
+  }
+
+  @Test
   void optInsThatCannotWorkAreRefusedWhenTheFakeIsBuilt() {
     assertThatThrownBy(() -> FakeRds.builder().ignoring("DescribeEvents", "Duration"))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("does not support DescribeEvents");

@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 import software.amazon.awssdk.core.SdkField;
 import software.amazon.awssdk.core.SdkPojo;
 import software.amazon.awssdk.core.SdkRequest;
@@ -41,6 +43,8 @@ import software.amazon.awssdk.services.rds.model.RestoreDbInstanceFromDbSnapshot
 import software.amazon.awssdk.services.rds.model.RestoreDbInstanceFromDbSnapshotResponse;
 import software.amazon.awssdk.services.rds.model.RestoreDbInstanceToPointInTimeRequest;
 import software.amazon.awssdk.services.rds.model.RestoreDbInstanceToPointInTimeResponse;
+import software.amazon.awssdk.utils.builder.CopyableBuilder;
+import software.amazon.awssdk.utils.builder.ToCopyableBuilder;
 
 /**
  * The simulated RDS behind a {@link io.rdstagflow.testkit.FakeRds}: one lock (this object's
@@ -134,7 +138,7 @@ final class Simulation {
       ignored = outcome.ignored();
       faults.inject(operation, requestId);
       Object response = dispatch(operation, request, now, requestId);
-      response = runBehaviours(outcome, request, response, now);
+      response = runBehaviours(outcome, request, response);
       calls.record(operation, instanceId, request, now, null, ignored);
       return response;
     } catch (RdsException e) {
@@ -194,8 +198,8 @@ final class Simulation {
    * Runs the test's behaviours for the fields they handle; the overlays they add also shape the
    * response's {@code DBInstance}.
    */
-  private Object runBehaviours(FieldPolicy.Outcome outcome, SdkRequest request, Object response,
-      Instant now) {
+  private Object runBehaviours(FieldPolicy.Outcome outcome, SdkRequest request,
+      Object response) {
     if (outcome.behaviours().isEmpty()) {
       return response;
     }
@@ -206,17 +210,35 @@ final class Simulation {
     int before = i.overlays.size();
     InstanceView view = new InstanceView(this, i, rendering, clock);
     outcome.behaviours().values().forEach(b -> b.apply(request, view));
-    if (i.overlays.size() == before || !(response instanceof SdkPojo pojo)) {
+    if (i.overlays.size() == before) {
       return response;
     }
+    List<Consumer<DBInstance.Builder>> added = List.copyOf(i.overlays.subList(before,
+        i.overlays.size()));
+    return withInstance(response, d -> {
+      DBInstance.Builder b = d.toBuilder();
+      added.forEach(o -> o.accept(b));
+      return b.build();
+    });
+  }
+
+  /**
+   * {@code response} with its {@code DBInstance} (a describe's own, or the member of a create's,
+   * restore's, modify's, reboot's or delete's response) passed through {@code change}.
+   */
+  private static Object withInstance(Object response, UnaryOperator<DBInstance> change) {
+    if (response instanceof DBInstance d) {
+      return change.apply(d);
+    }
+    if (!(response instanceof ToCopyableBuilder<?, ?> copyable)) {
+      return response;
+    }
+    SdkPojo pojo = (SdkPojo) response;
     for (SdkField<?> f : pojo.sdkFields()) {
       if (f.memberName().equals("DBInstance") && f.getValueOrDefault(pojo) instanceof DBInstance d) {
-        DBInstance.Builder b = d.toBuilder();
-        i.overlays.subList(before, i.overlays.size()).forEach(o -> o.accept(b));
-        SdkPojo builder = (SdkPojo) ((software.amazon.awssdk.utils.builder.ToCopyableBuilder<?, ?>)
-            response).toBuilder();
-        f.set(builder, b.build());
-        return ((software.amazon.awssdk.utils.builder.SdkBuilder<?, ?>) builder).build();
+        CopyableBuilder<?, ?> builder = copyable.toBuilder();
+        f.set(builder, change.apply(d));
+        return builder.build();
       }
     }
     return response;
@@ -233,7 +255,7 @@ final class Simulation {
     instances.settleAll(now);
     FieldPolicy.Outcome outcome = fields.check("CreateDBInstance", request);
     SimInstance i = instances.create(request, now, calls.nextRequestId(), true);
-    return (DBInstance) runBehaviours(outcome, request, rendering.instance(i, now), now);
+    return (DBInstance) runBehaviours(outcome, request, rendering.instance(i, now));
   }
 
   synchronized DBParameterGroup givenParameterGroup(String name, String family,
