@@ -366,6 +366,35 @@ class MotoConformanceTest {
           out.put("backupWindow", d.preferredBackupWindow());
         }, Map.of("multiAZ", "true", "pendingMultiAZ", "null", "ca", "rds-ca-ecc384-g1", "pendingCa", "null",
             "engineVersion", "16.4", "pendingEngineVersion", "null")),
+        scenario("restores with the settings a broker sends", (rds, settle, out) -> {
+          create(rds, "conf-rsrc");
+          settle.run();
+          rds.createDBSnapshot(r -> r.dbInstanceIdentifier("conf-rsrc").dbSnapshotIdentifier("conf-rsnap"));
+          settle.run();
+          rds.restoreDBInstanceFromDBSnapshot(r -> r.dbInstanceIdentifier("conf-rcopy").dbSnapshotIdentifier("conf-rsnap")
+              .enableIAMDatabaseAuthentication(true).deletionProtection(true).multiAZ(true).publiclyAccessible(false)
+              .caCertificateIdentifier("rds-ca-ecc384-g1").copyTagsToSnapshot(true).backupRetentionPeriod(4)
+              .preferredBackupWindow("01:00-01:30").autoMinorVersionUpgrade(false));
+          rds.restoreDBInstanceToPointInTime(r -> r.sourceDBInstanceIdentifier("conf-rsrc")
+              .targetDBInstanceIdentifier("conf-rpitr").useLatestRestorableTime(true)
+              .enableIAMDatabaseAuthentication(true).deletionProtection(true).multiAZ(true).publiclyAccessible(false)
+              .caCertificateIdentifier("rds-ca-ecc384-g1").copyTagsToSnapshot(true).backupRetentionPeriod(4)
+              .preferredBackupWindow("01:00-01:30").autoMinorVersionUpgrade(false));
+          settle.run();
+          for (String id : List.of("conf-rcopy", "conf-rpitr")) {
+            DBInstance d = describe(rds, id);
+            out.put(id + ".iam", d.iamDatabaseAuthenticationEnabled());
+            out.put(id + ".deletionProtection", d.deletionProtection());
+            out.put(id + ".multiAZ", d.multiAZ());
+            out.put(id + ".publiclyAccessible", d.publiclyAccessible());
+            out.put(id + ".ca", d.caCertificateIdentifier());
+            out.put(id + ".copyTags", d.copyTagsToSnapshot());
+            out.put(id + ".retention", d.backupRetentionPeriod());
+            out.put(id + ".backupWindow", d.preferredBackupWindow());
+            out.put(id + ".autoMinorVersionUpgrade", d.autoMinorVersionUpgrade());
+          }
+        }, Map.of("conf-rcopy.publiclyAccessible", "null", "conf-rpitr.publiclyAccessible", "null",
+            "conf-rcopy.autoMinorVersionUpgrade", "true", "conf-rpitr.autoMinorVersionUpgrade", "true")),
         scenario("modify of a missing instance", (rds, settle, out) ->
             out.call("error", () -> rds.modifyDBInstance(r -> r.dbInstanceIdentifier("conf-nomod").allocatedStorage(50))),
             Map.of()));
