@@ -450,6 +450,66 @@ class FakeRdsFieldsTest {
     assertThat(e.awsErrorDetails().errorCode()).isEqualTo("InvalidParameterCombination");
   }
 
+  // ---------------------------------------------------------------- managed master password
+
+  @Test
+  void aCreateWithAManagedMasterPasswordShowsTheSecretNeverAPassword() {
+    rds.givenInstance(r -> r.dbInstanceIdentifier("db1").dbInstanceClass("db.t3.micro").engine("postgres")
+        .manageMasterUserPassword(true));
+    rds.givenInstance(r -> r.dbInstanceIdentifier("db2").dbInstanceClass("db.t3.micro").engine("postgres")
+        .manageMasterUserPassword(true).masterUserSecretKmsKeyId("my-key"));
+
+    assertThat(describe("db1").masterUserSecret()).satisfies(secret -> {
+      assertThat(secret.secretArn()).startsWith("arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!db-");
+      assertThat(secret.secretStatus()).isEqualTo("active");
+      assertThat(secret.kmsKeyId()).startsWith("arn:aws:kms:us-east-1:123456789012:key/");
+    });
+    assertThat(describe("db2").masterUserSecret().kmsKeyId()).isEqualTo("my-key");
+    given("db3");
+    assertThat(describe("db3").masterUserSecret()).isNull();
+  }
+
+  @Test
+  void aManagedPasswordAndAPasswordTogetherAreRefused() {
+    RdsException e = catchThrowableOfType(RdsException.class, () -> rds.createDBInstance(r -> r
+        .dbInstanceIdentifier("db1").dbInstanceClass("db.t3.micro").engine("postgres")
+        .manageMasterUserPassword(true).masterUserPassword("Passw0rdPassw0rd")));
+    assertThat(e.awsErrorDetails().errorCode()).isEqualTo("InvalidParameterCombination");
+    assertThat(e.getMessage()).doesNotContain("Passw0rdPassw0rd");
+  }
+
+  @Test
+  void turningManagementOnIsModifyingWithTheSecretCreatingThenActive() {
+    given("db1");
+    rds.modifyDBInstance(r -> r.dbInstanceIdentifier("db1").manageMasterUserPassword(true));
+    DBInstance during = describe("db1");
+    assertThat(during.dbInstanceStatus()).isEqualTo("modifying");
+    assertThat(during.masterUserSecret().secretStatus()).isEqualTo("creating");
+    clock.advance(Duration.ofMinutes(3));
+    assertThat(describe("db1").masterUserSecret().secretStatus()).isEqualTo("active");
+
+    RdsException withPassword = catchThrowableOfType(RdsException.class, () -> rds.modifyDBInstance(r -> r
+        .dbInstanceIdentifier("db1").masterUserPassword("An0therPassw0rd")));
+    assertThat(withPassword.awsErrorDetails().errorCode()).isEqualTo("InvalidParameterCombination");
+    RdsException offWithoutPassword = catchThrowableOfType(RdsException.class, () -> rds.modifyDBInstance(r -> r
+        .dbInstanceIdentifier("db1").manageMasterUserPassword(false)));
+    assertThat(offWithoutPassword.awsErrorDetails().errorCode()).isEqualTo("InvalidParameterCombination");
+  }
+
+  @Test
+  void turningManagementOffTakesAPasswordAndDeletesTheSecret() {
+    rds.givenInstance(r -> r.dbInstanceIdentifier("db1").dbInstanceClass("db.t3.micro").engine("postgres")
+        .manageMasterUserPassword(true));
+    rds.modifyDBInstance(r -> r.dbInstanceIdentifier("db1").manageMasterUserPassword(false)
+        .masterUserPassword("An0therPassw0rd").applyImmediately(true));
+    assertThat(describe("db1").masterUserSecret().secretStatus()).isEqualTo("deleting");
+    clock.advance(Duration.ofMinutes(3));
+    assertThat(describe("db1").dbInstanceStatus()).isEqualTo("resetting-master-credentials");
+    clock.advance(Duration.ofMinutes(2));
+    assertThat(describe("db1").masterUserSecret()).isNull();
+    assertThat(describe("db1").dbInstanceStatus()).isEqualTo("available");
+  }
+
   // ---------------------------------------------------------------- rules between settings
 
   static Stream<Arguments> refusedCombinations() {

@@ -11,9 +11,18 @@ import java.util.Map;
 final class Changes {
   final Map<Setting, Object> values = new EnumMap<>(Setting.class);
   boolean masterPassword;
+  /** {@code true} if the master password's management changes, to {@link #secret}. */
+  boolean secretChanged;
+  /** The managed secret after the change; {@code null} when management is turned off. */
+  SimInstance.ManagedSecret secret;
 
   boolean isEmpty() {
-    return values.isEmpty() && !masterPassword;
+    return values.isEmpty() && !masterPassword && !secretChanged;
+  }
+
+  void changeSecret(SimInstance.ManagedSecret to) {
+    secretChanged = true;
+    secret = to;
   }
 
   boolean changes(Setting s) {
@@ -32,9 +41,15 @@ final class Changes {
   void absorb(Changes other) {
     other.values.forEach(values::putIfAbsent);
     masterPassword |= other.masterPassword;
+    if (!secretChanged && other.secretChanged) {
+      changeSecret(other.secret);
+    }
   }
 
   void applyTo(SimInstance i) {
     i.settings.putAll(values);
+    if (secretChanged) {
+      i.secret = secret;
+    }
   }
 }

@@ -44,6 +44,7 @@ final class Instances {
   private final DescribeLag lag;
   private final ParameterGroups parameterGroups;
   private final Snapshots snapshots;
+  private final ManagedPasswords managedPasswords;
   private long resourceCounter;
 
   Instances(Store store, Arns arns, LifecycleTimings timings, Rendering rendering,
@@ -55,6 +56,11 @@ final class Instances {
     this.lag = lag;
     this.parameterGroups = parameterGroups;
     this.snapshots = snapshots;
+    this.managedPasswords = new ManagedPasswords(arns);
+  }
+
+  ManagedPasswords managedPasswords() {
+    return managedPasswords;
   }
 
   LifecycleTimings timings() {
@@ -174,6 +180,10 @@ final class Instances {
     i.parameterGroup = group;
     i.availabilityZone = InstanceSpec.field(request, "AvailabilityZone").map(String.class::cast)
         .orElse(arns.region() + "a");
+    i.secret = managedPasswords.forNewInstance(i.resourceId,
+        (Boolean) InstanceSpec.field(request, "ManageMasterUserPassword").orElse(null),
+        (String) InstanceSpec.field(request, "MasterUserPassword").orElse(null),
+        (String) InstanceSpec.field(request, "MasterUserSecretKmsKeyId").orElse(null), rid);
     i.tags.putAll(checkedTags);
     return i;
   }

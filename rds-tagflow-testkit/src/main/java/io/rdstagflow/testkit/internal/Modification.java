@@ -64,6 +64,8 @@ final class Modification {
     filled.forEach(during::put);
     SettingRules.check(after, rid);
     checkMajorVersion(i, r, rid);
+    instances.managedPasswords().modify(i, r.manageMasterUserPassword(), r.masterUserPassword(),
+        r.masterUserSecretKmsKeyId(), during, rid);
 
     instances.beforeWrite(i, now);
     i.settings.putAll(atOnce);

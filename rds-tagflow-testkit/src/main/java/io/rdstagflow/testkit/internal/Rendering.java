@@ -41,6 +41,7 @@ final class Rendering {
             .dbParameterGroupName(i.shownParameterGroup())
             .parameterApplyStatus(i.parameterStatusAt(now)).build())
         .optionGroupMemberships(optionGroups(i))
+        .masterUserSecret(ManagedPasswords.render(i))
         .pendingModifiedValues(pending(i))
         .tagList(tags(i.tags));
     i.settings.forEach((s, v) -> s.render(b, v));

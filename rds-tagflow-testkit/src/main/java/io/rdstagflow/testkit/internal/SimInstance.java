@@ -18,6 +18,9 @@ final class SimInstance {
 
   record Failure(String status, Instant at) {}
 
+  /** The Secrets Manager secret RDS keeps the master password in, when it manages it. */
+  record ManagedSecret(String arn, String kmsKeyId) {}
+
   final String id;
   final String arn;
   final String resourceId;
@@ -28,6 +31,8 @@ final class SimInstance {
   String availabilityZone;
   boolean storageEncrypted;
   String kmsKeyId;
+  /** The managed master password's secret, or {@code null} when the test's code sets passwords. */
+  ManagedSecret secret;
   /** Every {@link Setting}'s current value; a setting without a value is absent. */
   final Map<Setting, Object> settings = new EnumMap<>(Setting.class);
   String parameterGroup;

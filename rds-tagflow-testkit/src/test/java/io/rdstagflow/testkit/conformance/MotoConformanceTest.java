@@ -395,6 +395,27 @@ class MotoConformanceTest {
           }
         }, Map.of("conf-rcopy.publiclyAccessible", "null", "conf-rpitr.publiclyAccessible", "null",
             "conf-rcopy.autoMinorVersionUpgrade", "true", "conf-rpitr.autoMinorVersionUpgrade", "true")),
+        scenario("master password managed in Secrets Manager", (rds, settle, out) -> {
+          rds.createDBInstance(r -> r.dbInstanceIdentifier("conf-managed").dbInstanceClass("db.t3.micro")
+              .engine("postgres").engineVersion("16.3").masterUsername("admin").allocatedStorage(20)
+              .manageMasterUserPassword(true));
+          settle.run();
+          var secret = describe(rds, "conf-managed").masterUserSecret();
+          out.put("status", secret.secretStatus());
+          out.put("arn", secret.secretArn().startsWith("arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!db-"));
+          out.put("key", secret.kmsKeyId().startsWith("arn:aws:kms:us-east-1:123456789012:key/"));
+          out.call("withPassword", () -> rds.createDBInstance(r -> r.dbInstanceIdentifier("conf-managed2")
+              .dbInstanceClass("db.t3.micro").engine("postgres").masterUsername("admin").allocatedStorage(20)
+              .manageMasterUserPassword(true).masterUserPassword("Passw0rdPassw0rd")));
+          create(rds, "conf-unmanaged");
+          settle.run();
+          rds.modifyDBInstance(r -> r.dbInstanceIdentifier("conf-unmanaged").manageMasterUserPassword(true)
+              .applyImmediately(true));
+          settle.run();
+          out.put("turnedOn", describe(rds, "conf-unmanaged").masterUserSecret().secretStatus());
+          out.call("offWithoutPassword", () -> rds.modifyDBInstance(r -> r.dbInstanceIdentifier("conf-unmanaged")
+              .manageMasterUserPassword(false).applyImmediately(true)));
+        }, Map.of("withPassword", "ok", "offWithoutPassword", "ok")),
         scenario("modify of a missing instance", (rds, settle, out) ->
             out.call("error", () -> rds.modifyDBInstance(r -> r.dbInstanceIdentifier("conf-nomod").allocatedStorage(50))),
             Map.of()));
