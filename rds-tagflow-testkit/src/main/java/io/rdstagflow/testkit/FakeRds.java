@@ -37,8 +37,8 @@ import software.amazon.awssdk.services.rds.model.DBSnapshot;
  * Multi-AZ, engine version, parameter and option groups, subnet group, security groups, backup
  * retention and windows, maintenance window, IAM database authentication, deletion protection,
  * public accessibility, CA certificate, enhanced monitoring, Performance Insights, auto minor
- * version upgrade, copy tags to snapshot, maximum allocated storage, port, master password, a
- * master password managed in Secrets Manager),
+ * version upgrade, copy tags to snapshot, maximum allocated storage, port, CloudWatch log exports,
+ * master password, a master password managed in Secrets Manager),
  * each visible in DescribeDBInstances and, where RDS defers it, pending in
  * {@code PendingModifiedValues} until applied. A request that sets any other field is refused with
  * {@link UnsupportedByFakeRdsException} naming the operation and the field, because a fake that
@@ -221,7 +221,7 @@ public interface FakeRds extends RdsClient {
      * depend on; {@link #handling} for those it does.
      *
      * <pre>{@code
-     * FakeRds rds = FakeRds.builder().ignoring("CreateDBInstance", "EnableCloudwatchLogsExports").build();
+     * FakeRds rds = FakeRds.builder().ignoring("CreateDBInstance", "LicenseModel").build();
      * }</pre>
      *
      * @param operation the RDS operation, e.g. {@code ModifyDBInstance}

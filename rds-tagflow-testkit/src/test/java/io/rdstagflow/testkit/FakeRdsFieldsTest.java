@@ -450,6 +450,44 @@ class FakeRdsFieldsTest {
     assertThat(e.awsErrorDetails().errorCode()).isEqualTo("InvalidParameterCombination");
   }
 
+  // ---------------------------------------------------------------- CloudWatch log exports
+
+  @Test
+  void logExportsAreSetOnCreateAndChangedByModifyWhileModifyingWhateverApplyImmediatelySays() {
+    rds.givenInstance(r -> r.dbInstanceIdentifier("db1").dbInstanceClass("db.t3.micro").engine("postgres")
+        .enableCloudwatchLogsExports("postgresql"));
+    assertThat(describe("db1").enabledCloudwatchLogsExports()).containsExactly("postgresql");
+
+    rds.modifyDBInstance(r -> r.dbInstanceIdentifier("db1").applyImmediately(false)
+        .cloudwatchLogsExportConfiguration(c -> c.enableLogTypes("upgrade").disableLogTypes("postgresql")));
+    DBInstance during = describe("db1");
+    assertThat(during.dbInstanceStatus()).isEqualTo("modifying");
+    assertThat(during.enabledCloudwatchLogsExports()).containsExactly("postgresql");
+    assertThat(during.pendingModifiedValues().pendingCloudwatchLogsExports().logTypesToEnable()).containsExactly("upgrade");
+    assertThat(during.pendingModifiedValues().pendingCloudwatchLogsExports().logTypesToDisable())
+        .containsExactly("postgresql");
+
+    clock.advance(Duration.ofMinutes(3));
+    assertThat(describe("db1").enabledCloudwatchLogsExports()).containsExactly("upgrade");
+    assertThat(describe("db1").pendingModifiedValues()).isEqualTo(PendingModifiedValues.builder().build());
+  }
+
+  @Test
+  void aLogTypeTheEngineDoesNotExportIsRefused() {
+    RdsException e = catchThrowableOfType(RdsException.class, () -> rds.createDBInstance(r -> r
+        .dbInstanceIdentifier("db1").dbInstanceClass("db.t3.micro").engine("postgres")
+        .enableCloudwatchLogsExports("slowquery")));
+    assertThat(e.awsErrorDetails().errorCode()).isEqualTo("InvalidParameterCombination");
+  }
+
+  @Test
+  void disablingATypeThatIsNotExportedChangesNothing() {
+    given("db1");
+    rds.modifyDBInstance(r -> r.dbInstanceIdentifier("db1")
+        .cloudwatchLogsExportConfiguration(c -> c.disableLogTypes("postgresql")));
+    assertThat(describe("db1").dbInstanceStatus()).isEqualTo("available");
+  }
+
   // ---------------------------------------------------------------- managed master password
 
   @Test

@@ -170,7 +170,7 @@ final class Instances {
       String engine, String parameterGroup, List<Tag> tags, Instant now, String rid) {
     Map<String, String> checkedTags = Tagging.checked(Map.of(), tags, rid);
     Map<Setting, Object> settings = InstanceSpec.settings(request, inherited, engine, arns);
-    SettingRules.check(settings, rid);
+    SettingRules.check(settings, engine, rid);
     String group = parameterGroups.groupFor(parameterGroup, engine,
         (String) settings.get(Setting.ENGINE_VERSION), rid);
     SimInstance i = new SimInstance(id, arns.instanceArn(id),

@@ -7,7 +7,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.LinkedHashSet;
 import java.util.Optional;
+import java.util.Set;
+import software.amazon.awssdk.services.rds.model.CloudwatchLogsExportConfiguration;
 import software.amazon.awssdk.services.rds.model.DBInstance;
 import software.amazon.awssdk.services.rds.model.ModifyDbInstanceRequest;
 
@@ -47,7 +50,8 @@ final class Modification {
     Map<Setting, Object> after = new EnumMap<>(i.settings);
     after.putAll(i.deferred.values);
     for (Setting s : Setting.values()) {
-      Optional<Object> requested = InstanceSpec.field(r, s.modifyMember());
+      Optional<Object> requested = s == Setting.LOG_EXPORTS
+          ? logExportsAfter(i, r) : InstanceSpec.field(r, s.modifyMember());
       if (requested.isEmpty() || Objects.equals(requested.get(), i.get(s))) {
         continue;
       }
@@ -62,7 +66,7 @@ final class Modification {
     Map<Setting, Object> filled = SettingRules.completion(after, arns);
     after.putAll(filled);
     filled.forEach(during::put);
-    SettingRules.check(after, rid);
+    SettingRules.check(after, i.engine, rid);
     checkMajorVersion(i, r, rid);
     instances.managedPasswords().modify(i, r.manageMasterUserPassword(), r.masterUserPassword(),
         r.masterUserSecretKmsKeyId(), during, rid);
@@ -90,6 +94,28 @@ final class Modification {
           instances.timings().applyingParameterGroup()), now);
     }
     return instances.render(i, now);
+  }
+
+  /** The log types exported after {@code CloudwatchLogsExportConfiguration}, if the request has one. */
+  private static Optional<Object> logExportsAfter(SimInstance i, ModifyDbInstanceRequest r) {
+    CloudwatchLogsExportConfiguration c = r.cloudwatchLogsExportConfiguration();
+    if (c == null) {
+      return Optional.empty();
+    }
+    Set<String> types = new LinkedHashSet<>();
+    Object current = i.get(Setting.LOG_EXPORTS);
+    if (current != null) {
+      ((List<?>) current).forEach(t -> types.add((String) t));
+    }
+    if (c.hasDisableLogTypes()) {
+      c.disableLogTypes().forEach(types::remove);
+    }
+    if (c.hasEnableLogTypes()) {
+      types.addAll(c.enableLogTypes());
+    }
+    List<String> after = List.copyOf(types);
+    // Nothing exported before or after: no change.
+    return current == null && after.isEmpty() ? Optional.empty() : Optional.of(after);
   }
 
   /** Backup retention waits only when it turns backups on or off (ModifyDBInstance reference). */

@@ -11,6 +11,7 @@ import software.amazon.awssdk.services.rds.model.DBParameterGroupStatus;
 import software.amazon.awssdk.services.rds.model.DBSnapshot;
 import software.amazon.awssdk.services.rds.model.Endpoint;
 import software.amazon.awssdk.services.rds.model.OptionGroupMembership;
+import software.amazon.awssdk.services.rds.model.PendingCloudwatchLogsExports;
 import software.amazon.awssdk.services.rds.model.PendingModifiedValues;
 import software.amazon.awssdk.services.rds.model.Tag;
 
@@ -80,6 +81,15 @@ final class Rendering {
     shown.absorb(i.deferred);
     PendingModifiedValues.Builder p = PendingModifiedValues.builder();
     shown.values.forEach((s, v) -> s.renderPending(p, v));
+    if (shown.changes(Setting.LOG_EXPORTS)) {
+      Object exported = i.get(Setting.LOG_EXPORTS);
+      List<?> now = exported == null ? List.of() : (List<?>) exported;
+      List<?> next = (List<?>) shown.get(Setting.LOG_EXPORTS);
+      p.pendingCloudwatchLogsExports(PendingCloudwatchLogsExports.builder()
+          .logTypesToEnable(next.stream().filter(t -> !now.contains(t)).map(String.class::cast).toList())
+          .logTypesToDisable(now.stream().filter(t -> !next.contains(t)).map(String.class::cast).toList())
+          .build());
+    }
     // RDS shows that a new password is pending, never the password.
     return p.masterUserPassword(shown.masterPassword ? "****" : null).build();
   }

@@ -83,7 +83,16 @@ enum Setting {
   AUTO_MINOR_VERSION_UPGRADE("AutoMinorVersionUpgrade", Timing.AT_ONCE,
       (b, v) -> b.autoMinorVersionUpgrade((Boolean) v), null),
   MAX_ALLOCATED_STORAGE("MaxAllocatedStorage", Timing.AT_ONCE,
-      (b, v) -> b.maxAllocatedStorage((Integer) v), null);
+      (b, v) -> b.maxAllocatedStorage((Integer) v), null),
+  /**
+   * The log types exported to CloudWatch Logs: {@code EnableCloudwatchLogsExports} when creating
+   * or restoring, a {@code CloudwatchLogsExportConfiguration} (types to enable and to disable) in
+   * ModifyDBInstance, "always applied immediately" (API reference); pending as
+   * {@code PendingCloudwatchLogsExports}, which {@link Rendering} derives.
+   */
+  LOG_EXPORTS("EnableCloudwatchLogsExports", Timing.WITH_MODIFYING,
+      (b, v) -> b.enabledCloudwatchLogsExports(((List<?>) v).stream().map(String.class::cast)
+          .toList()), null);
 
   /** When ModifyDBInstance applies a change of a setting. */
   enum Timing {
@@ -115,7 +124,11 @@ enum Setting {
 
   /** The member that sets it in ModifyDBInstance. */
   String modifyMember() {
-    return this == PORT ? "DBPortNumber" : member;
+    return switch (this) {
+      case PORT -> "DBPortNumber";
+      case LOG_EXPORTS -> "CloudwatchLogsExportConfiguration";
+      default -> member;
+    };
   }
 
   Timing timing() {

@@ -1,6 +1,7 @@
 package io.rdstagflow.testkit.internal;
 
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -15,8 +16,22 @@ final class SettingRules {
 
   private SettingRules() {}
 
-  /** Refuses settings that RDS refuses, with its error code. */
-  static void check(Map<Setting, Object> after, String rid) {
+  /** The log types RDS exports for an engine (ModifyDBInstance reference); others unchecked. */
+  private static final Map<String, Set<String>> LOG_TYPES = Map.of(
+      "postgres", Set.of("postgresql", "upgrade", "iam-db-auth-error"),
+      "mysql", Set.of("audit", "error", "general", "slowquery", "iam-db-auth-error"),
+      "mariadb", Set.of("audit", "error", "general", "slowquery", "iam-db-auth-error"));
+
+  /** Refuses settings that RDS refuses for an instance of {@code engine}, with its error code. */
+  static void check(Map<Setting, Object> after, String engine, String rid) {
+    Object logs = after.get(Setting.LOG_EXPORTS);
+    Set<String> valid = LOG_TYPES.get(engine);
+    if (logs != null && valid != null) {
+      for (Object type : (List<?>) logs) {
+        RdsErrors.combinationIf(!valid.contains(type)
+            ? "You cannot use the log types '" + type + "' with engine " + engine + "." : null, rid);
+      }
+    }
     Integer retention = (Integer) after.get(Setting.BACKUP_RETENTION);
     RdsErrors.invalidIf(retention != null && (retention < 0 || retention > 35)
         ? "BackupRetentionPeriod must be a value from 0 to 35, not " + retention + "." : null, rid);

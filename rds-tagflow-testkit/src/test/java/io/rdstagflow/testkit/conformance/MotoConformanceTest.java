@@ -416,6 +416,17 @@ class MotoConformanceTest {
           out.call("offWithoutPassword", () -> rds.modifyDBInstance(r -> r.dbInstanceIdentifier("conf-unmanaged")
               .manageMasterUserPassword(false).applyImmediately(true)));
         }, Map.of("withPassword", "ok", "offWithoutPassword", "ok")),
+        scenario("CloudWatch log exports set by create, changed by modify", (rds, settle, out) -> {
+          rds.createDBInstance(r -> r.dbInstanceIdentifier("conf-logs").dbInstanceClass("db.t3.micro")
+              .engine("postgres").engineVersion("16.3").masterUsername("admin").masterUserPassword("Passw0rdPassw0rd")
+              .allocatedStorage(20).enableCloudwatchLogsExports("postgresql"));
+          settle.run();
+          out.put("created", describe(rds, "conf-logs").enabledCloudwatchLogsExports());
+          rds.modifyDBInstance(r -> r.dbInstanceIdentifier("conf-logs").applyImmediately(false)
+              .cloudwatchLogsExportConfiguration(c -> c.enableLogTypes("upgrade").disableLogTypes("postgresql")));
+          settle.run();
+          out.put("modified", describe(rds, "conf-logs").enabledCloudwatchLogsExports());
+        }, Map.of()),
         scenario("modify of a missing instance", (rds, settle, out) ->
             out.call("error", () -> rds.modifyDBInstance(r -> r.dbInstanceIdentifier("conf-nomod").allocatedStorage(50))),
             Map.of()));
