@@ -2,13 +2,16 @@ package io.rdstagflow.testkit;
 
 import io.rdstagflow.testkit.internal.FakeRdsFactory;
 import java.time.Clock;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
 import software.amazon.awssdk.services.rds.RdsClient;
 import software.amazon.awssdk.services.rds.model.CreateDbInstanceRequest;
 import software.amazon.awssdk.services.rds.model.DBInstance;
+import software.amazon.awssdk.services.rds.model.DBParameterGroup;
 import software.amazon.awssdk.services.rds.model.DBSnapshot;
 
 /**
@@ -26,6 +29,22 @@ import software.amazon.awssdk.services.rds.model.DBSnapshot;
  * CreateDBParameterGroup and DescribeDBParameterGroups. Every other method, the SDK's
  * {@code waiter()} included (it sleeps on the wall clock), throws
  * {@link UnsupportedByFakeRdsException} naming the operation.
+ *
+ * <h2>Request fields: simulated or refused, never silently ignored</h2>
+ *
+ * <p>The fake simulates the fields a broker commonly sends on these operations (for
+ * CreateDBInstance, the restores and ModifyDBInstance: class, storage, storage type and IOPS,
+ * Multi-AZ, engine version, parameter and option groups, subnet group, security groups, backup
+ * retention and windows, maintenance window, IAM database authentication, deletion protection,
+ * public accessibility, CA certificate, enhanced monitoring, Performance Insights, auto minor
+ * version upgrade, copy tags to snapshot, maximum allocated storage, port, CloudWatch log exports,
+ * master password, a master password managed in Secrets Manager),
+ * each visible in DescribeDBInstances and, where RDS defers it, pending in
+ * {@code PendingModifiedValues} until applied. A request that sets any other field is refused with
+ * {@link UnsupportedByFakeRdsException} naming the operation and the field, because a fake that
+ * answered "ok" and did nothing would let a test pass against behaviour RDS does not have. A test
+ * opts in per field: {@link Builder#ignoring(String, String)} records the field and ignores it,
+ * {@link Builder#handling(String, String, FieldBehaviour)} gives it the test's own behaviour.
  *
  * <p>Each instance has a lifecycle on the fake's {@link Clock} ({@code creating},
  * {@code modifying}, {@code resetting-master-credentials}, {@code rebooting}, {@code deleting},
@@ -123,6 +142,26 @@ public interface FakeRds extends RdsClient {
   DBInstance givenInstance(Consumer<CreateDbInstanceRequest.Builder> request);
 
   /**
+   * Puts a DB parameter group in place, as if created long ago, for a test whose code under test
+   * expects it to exist. Validated as CreateDBParameterGroup validates it (name rules, family
+   * required, no duplicate); <em>not</em> recorded in the call log, so call counts see only the
+   * code under test. Its description is {@code "Parameter group <name> given by the test"}.
+   *
+   * @return the group as DescribeDBParameterGroups shows it
+   * @throws software.amazon.awssdk.services.rds.model.RdsException with the error
+   *         CreateDBParameterGroup would give
+   */
+  DBParameterGroup givenParameterGroup(String name, String family);
+
+  /**
+   * As {@link #givenParameterGroup(String, String)} with a description.
+   *
+   * @throws software.amazon.awssdk.services.rds.model.RdsException with the error
+   *         CreateDBParameterGroup would give
+   */
+  DBParameterGroup givenParameterGroup(String name, String family, String description);
+
+  /**
    * Applies the instance's deferred modifications (those sent with {@code ApplyImmediately}
    * false) as its maintenance window would: the instance goes {@code modifying} for the
    * modifying time. RDS never applies them on a reboot, and neither does the fake.
@@ -140,6 +179,7 @@ public interface FakeRds extends RdsClient {
     private long seed;
     private String region = "us-east-1";
     private String accountId = "123456789012";
+    private final Map<String, Map<String, FieldBehaviour>> optIns = new LinkedHashMap<>();
 
     private Builder() {}
 
@@ -173,10 +213,62 @@ public interface FakeRds extends RdsClient {
       return this;
     }
 
+    /**
+     * Lets {@code operation}'s requests set {@code field}, which the fake does not simulate: it is
+     * recorded (the request is in the call log, and {@link RecordedCall#ignoredFields()} names the
+     * field) and otherwise ignored. Without this, such a request is refused with
+     * {@link UnsupportedByFakeRdsException}. Use it for fields whose effect the test does not
+     * depend on; {@link #handling} for those it does.
+     *
+     * <pre>{@code
+     * FakeRds rds = FakeRds.builder().ignoring("CreateDBInstance", "LicenseModel").build();
+     * }</pre>
+     *
+     * @param operation the RDS operation, e.g. {@code ModifyDBInstance}
+     * @param field     the request member as the RDS API names it, e.g. {@code Domain}
+     * @throws IllegalArgumentException if the fake does not support {@code operation}, its request
+     *                                  has no {@code field}, or the fake already simulates it
+     */
+    public Builder ignoring(String operation, String field) {
+      FakeRdsFactory.checkOptIn(operation, field, false);
+      optIns.computeIfAbsent(operation, k -> new LinkedHashMap<>())
+          .put(field, FakeRdsFactory.ignoring());
+      return this;
+    }
+
+    /**
+     * Gives {@code field} of {@code operation}'s requests the test's own {@code behaviour},
+     * called after the fake has carried out the rest of each request that sets the field; the
+     * behaviour usually makes the field visible with {@link SimulatedInstance#show}. Replaces an
+     * earlier opt-in for the same field.
+     *
+     * <pre>{@code
+     * FakeRds rds = FakeRds.builder()
+     *     .handling("ModifyDBInstance", "Domain", (request, instance) -> instance.show(d -> d
+     *         .domainMemberships(DomainMembership.builder().domain("d-123").status("joined").build())))
+     *     .build();
+     * }</pre>
+     *
+     * @param operation one of the operations on a DB instance: CreateDBInstance,
+     *                  RestoreDBInstanceFromDBSnapshot, RestoreDBInstanceToPointInTime,
+     *                  ModifyDBInstance, RebootDBInstance, DeleteDBInstance
+     * @param field     the request member as the RDS API names it
+     * @throws IllegalArgumentException if {@code operation} is not one of those, its request has
+     *                                  no {@code field}, or the fake already simulates it
+     */
+    public Builder handling(String operation, String field, FieldBehaviour behaviour) {
+      Objects.requireNonNull(behaviour, "behaviour");
+      FakeRdsFactory.checkOptIn(operation, field, true);
+      optIns.computeIfAbsent(operation, k -> new LinkedHashMap<>()).put(field, behaviour);
+      return this;
+    }
+
     /** A new fake with this configuration and no instances, snapshots or faults. */
     public FakeRds build() {
-      return FakeRdsFactory.create(
-          clock == null ? VirtualClock.create() : clock, timings, seed, region, accountId);
+      Map<String, Map<String, FieldBehaviour>> copy = new LinkedHashMap<>();
+      optIns.forEach((op, fields) -> copy.put(op, Map.copyOf(fields)));
+      return FakeRdsFactory.create(clock == null ? VirtualClock.create() : clock, timings, seed,
+          region, accountId, Map.copyOf(copy));
     }
   }
 }

@@ -6,6 +6,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.IntConsumer;
 import java.util.function.Supplier;
 
 /**
@@ -19,11 +22,19 @@ import java.util.function.Supplier;
  * only ever lengthens the wait before the next poll (CF honours {@code Retry-After} when it asks
  * for more time than its own interval, never less). Limits default to CF's 7 days.
  *
- * <p>An exception thrown by the status supplier propagates unchanged: in a test it is a bug in
- * the code under test, not an answer.
+ * <p>It drives any handler: {@link #run(Supplier)} polls a supplier of the library's
+ * {@link OperationStatus}; {@link #run(Supplier, Function)} polls a broker's own LastOperation
+ * handler, whatever its response type, with a function that reads the OSB state (and any
+ * {@code Retry-After}) from that response. Hooks configured with
+ * {@link Builder#beforeEachPoll(IntConsumer)} and {@link Builder#afterEachPoll(Consumer)} run
+ * between polls, so a test or demo can restart a broker, inject a fault or advance other state at a
+ * precise point of the operation.
  *
- * <p>Immutable and thread-safe; {@link #run(Supplier)} advances the shared clock, so run one poll
- * driver per clock at a time.
+ * <p>An exception thrown by the poll, the conversion or a hook propagates unchanged: in a test it
+ * is a bug in the code under test, not an answer.
+ *
+ * <p>Immutable and thread-safe; {@code run} advances the shared clock, so run one poll driver per
+ * clock at a time.
  */
 public final class PollDriver {
 
@@ -45,6 +56,8 @@ public final class PollDriver {
   private final Duration firstPollAfter;
   private final int maxPolls;
   private final Duration timeLimit;
+  private final IntConsumer beforeEachPoll;
+  private final Consumer<PollHistory.Poll> afterEachPoll;
 
   private PollDriver(Builder b) {
     this.clock = b.clock;
@@ -53,6 +66,8 @@ public final class PollDriver {
     this.firstPollAfter = b.firstPollAfter == null ? b.interval : b.firstPollAfter;
     this.maxPolls = b.maxPolls;
     this.timeLimit = b.timeLimit;
+    this.beforeEachPoll = b.beforeEachPoll;
+    this.afterEachPoll = b.afterEachPoll;
   }
 
   /** A builder for a driver that advances {@code clock}. */
@@ -62,13 +77,44 @@ public final class PollDriver {
 
   /**
    * Polls {@code status} until it is final or a limit is reached, advancing the clock before each
-   * poll.
+   * poll. Each poll's {@link PollHistory.Poll#answer()} is the status itself.
    *
    * @return every poll with its time, answer and (if a call log was given) the RDS calls made
    *         during it
+   * @throws NullPointerException if {@code status} is {@code null} or answers {@code null}
    */
   public PollHistory run(Supplier<OperationStatus> status) {
     Objects.requireNonNull(status, "status");
+    return run(status, Function.identity());
+  }
+
+  /**
+   * Polls a handler with its own response type, such as a broker's LastOperation handler
+   * returning its framework's response object, until the status read from a response is final or
+   * a limit is reached. The clock is advanced before each poll, as in {@link #run(Supplier)}.
+   *
+   * <pre>{@code
+   * PollHistory h = driver.run(
+   *     () -> broker.lastOperation(instanceId),                  // the broker's own response
+   *     r -> r.state().equals("succeeded") ? OperationStatus.succeeded(r.description())
+   *         : r.state().equals("failed") ? OperationStatus.failed(r.description())
+   *         : OperationStatus.inProgress(r.description()));
+   * MyResponse last = h.last().answer(MyResponse.class);
+   * }</pre>
+   *
+   * @param <T>      the handler's response type
+   * @param poll     makes one poll and returns the handler's response; called once per poll
+   * @param toStatus reads the OSB state (and any {@code Retry-After}) from a response; called once
+   *                 per response
+   * @return every poll with its time, status, the handler's response and (if a call log was given)
+   *         the RDS calls made during it
+   * @throws NullPointerException if an argument is {@code null}, or the poll or the conversion
+   *                              answers {@code null}
+   */
+  public <T> PollHistory run(Supplier<? extends T> poll,
+      Function<? super T, OperationStatus> toStatus) {
+    Objects.requireNonNull(poll, "poll");
+    Objects.requireNonNull(toStatus, "toStatus");
     Instant start = clock.instant();
     Instant deadline = start.plus(timeLimit);
     List<PollHistory.Poll> polls = new ArrayList<>();
@@ -81,11 +127,18 @@ public final class PollDriver {
         return new PollHistory(start, polls, StopReason.TIME_LIMIT);
       }
       clock.advance(wait);
+      int number = polls.size() + 1;
+      beforeEachPoll.accept(number);
+      // Taken after the hook: calls the hook makes are not the poll's.
       CallLog.Mark mark = calls == null ? null : calls.mark();
-      OperationStatus answer = status.get();
-      Objects.requireNonNull(answer, "the status supplier answered null");
-      polls.add(new PollHistory.Poll(polls.size() + 1, clock.instant(), answer,
-          mark == null ? List.of() : calls.since(mark)));
+      T response = poll.get();
+      Objects.requireNonNull(response, "the poll answered null");
+      OperationStatus answer = toStatus.apply(response);
+      Objects.requireNonNull(answer, "the status function answered null for " + response);
+      PollHistory.Poll made = new PollHistory.Poll(number, clock.instant(), answer,
+          mark == null ? List.of() : calls.since(mark), response);
+      polls.add(made);
+      afterEachPoll.accept(made);
       switch (answer.state()) {
         case SUCCEEDED:
           return new PollHistory(start, polls, StopReason.SUCCEEDED);
@@ -106,6 +159,8 @@ public final class PollDriver {
     private Duration firstPollAfter;
     private int maxPolls = Integer.MAX_VALUE;
     private Duration timeLimit = Duration.ofDays(7);
+    private IntConsumer beforeEachPoll = n -> { };
+    private Consumer<PollHistory.Poll> afterEachPoll = p -> { };
 
     private Builder(VirtualClock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
@@ -163,6 +218,27 @@ public final class PollDriver {
      */
     public Builder timeLimit(Duration timeLimit) {
       this.timeLimit = positive(timeLimit, "timeLimit");
+      return this;
+    }
+
+    /**
+     * Runs {@code hook} before each poll, with the poll's number (from 1), after the clock has
+     * been advanced to the poll's time: the place to restart a broker or inject a fault between
+     * polls. RDS calls the hook makes are not counted among the poll's calls. Replaces an earlier
+     * hook; none if not set.
+     */
+    public Builder beforeEachPoll(IntConsumer hook) {
+      this.beforeEachPoll = Objects.requireNonNull(hook, "hook");
+      return this;
+    }
+
+    /**
+     * Runs {@code hook} after each poll with the poll as recorded (also after the final poll), to
+     * assert on each answer as it comes or to change the world before the next one. Replaces an
+     * earlier hook; none if not set.
+     */
+    public Builder afterEachPoll(Consumer<PollHistory.Poll> hook) {
+      this.afterEachPoll = Objects.requireNonNull(hook, "hook");
       return this;
     }
 

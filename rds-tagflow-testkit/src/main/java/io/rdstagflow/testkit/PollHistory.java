@@ -26,13 +26,36 @@ public record PollHistory(Instant startedAt, List<Poll> polls, PollDriver.StopRe
    * @param status the answer
    * @param calls  the RDS calls made during the poll (empty unless the driver records a fake's
    *               calls)
+   * @param answer what the polled handler returned: the status itself for
+   *               {@link PollDriver#run(java.util.function.Supplier)}, the handler's own response
+   *               for {@link PollDriver#run(java.util.function.Supplier, java.util.function.Function)}
    */
-  public record Poll(int number, Instant at, OperationStatus status, List<RecordedCall> calls) {
-    /** Copies {@code calls}. */
+  public record Poll(int number, Instant at, OperationStatus status, List<RecordedCall> calls,
+      Object answer) {
+    /**
+     * Copies {@code calls}.
+     *
+     * @throws NullPointerException if an argument is {@code null}
+     */
     public Poll {
       Objects.requireNonNull(at, "at");
       Objects.requireNonNull(status, "status");
+      Objects.requireNonNull(answer, "answer");
       calls = List.copyOf(calls);
+    }
+
+    /** A poll whose answer is its status, as {@link PollDriver#run(java.util.function.Supplier)} makes. */
+    public Poll(int number, Instant at, OperationStatus status, List<RecordedCall> calls) {
+      this(number, at, status, calls, status);
+    }
+
+    /**
+     * The handler's response as {@code type}.
+     *
+     * @throws ClassCastException if the response is not a {@code type}
+     */
+    public <T> T answer(Class<T> type) {
+      return type.cast(answer);
     }
 
     /** The number of calls of {@code operation} during this poll. */

@@ -1,6 +1,7 @@
 package io.rdstagflow.testkit;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -24,7 +25,10 @@ import software.amazon.awssdk.core.SdkRequest;
  * @param request    the request as sent; {@code null} only for a refused call that had none
  * @param at         the fake's clock when the call arrived
  * @param errorCode  the AWS error code the call failed with, or {@code UnsupportedByFake} for a
- *                   refused operation; empty when it succeeded
+ *                   refused operation or request field; empty when it succeeded
+ * @param ignoredFields the request fields the fake ignored because the test opted in with
+ *                   {@link FakeRds.Builder#ignoring(String, String)}, in request order; empty
+ *                   otherwise
  */
 public record RecordedCall(
     long sequence,
@@ -32,7 +36,8 @@ public record RecordedCall(
     Optional<String> instanceId,
     SdkRequest request,
     Instant at,
-    Optional<String> errorCode) {
+    Optional<String> errorCode,
+    List<String> ignoredFields) {
 
   /** Operations that change something in RDS; every other supported operation only reads. */
   public static final Set<String> WRITE_OPERATIONS = Set.of(
@@ -55,6 +60,17 @@ public record RecordedCall(
     Objects.requireNonNull(instanceId, "instanceId");
     Objects.requireNonNull(at, "at");
     Objects.requireNonNull(errorCode, "errorCode");
+    ignoredFields = List.copyOf(ignoredFields);
+  }
+
+  /**
+   * A call with no ignored field.
+   *
+   * @throws NullPointerException if an argument other than {@code request} is {@code null}
+   */
+  public RecordedCall(long sequence, String operation, Optional<String> instanceId,
+      SdkRequest request, Instant at, Optional<String> errorCode) {
+    this(sequence, operation, instanceId, request, at, errorCode, List.of());
   }
 
   /** {@code true} when the call threw (an AWS error, an injected fault or a refusal). */
@@ -68,14 +84,15 @@ public record RecordedCall(
   }
 
   /**
-   * One line: number, time, operation, instance, outcome and the request as the SDK prints it
-   * (sensitive fields redacted by the SDK).
+   * One line: number, time, operation, instance, outcome, the fields ignored and the request as
+   * the SDK prints it (sensitive fields redacted by the SDK).
    */
   @Override
   public String toString() {
     return "#" + sequence + " " + at + " " + operation
         + instanceId.map(id -> " [" + id + "]").orElse("")
         + " -> " + errorCode.map(c -> "threw " + c).orElse("ok")
+        + (ignoredFields.isEmpty() ? "" : " ignoring " + ignoredFields)
         + (request == null ? "" : " " + request);
   }
 }

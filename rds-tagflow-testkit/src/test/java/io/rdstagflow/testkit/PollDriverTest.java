@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.rdstagflow.core.OperationStatus;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.function.Supplier;
@@ -91,5 +92,85 @@ class PollDriverTest {
       assertThat(p.wrote()).isFalse();
     });
     assertThat(h.calls()).hasSize(10);
+  }
+
+  /** A broker's own LastOperation answer, not the library's type. */
+  record BrokerAnswer(String state, String description) {}
+
+  private static OperationStatus fromBroker(BrokerAnswer a) {
+    return switch (a.state()) {
+      case "succeeded" -> OperationStatus.succeeded(a.description());
+      case "failed" -> OperationStatus.failed(a.description());
+      default -> OperationStatus.inProgress(a.description());
+    };
+  }
+
+  @Test
+  void drivesAHandlerWithItsOwnResponseTypeAndKeepsEachResponse() {
+    Deque<BrokerAnswer> answers = new ArrayDeque<>(List.of(new BrokerAnswer("in progress", "restoring"),
+        new BrokerAnswer("failed", "snapshot gone")));
+
+    PollHistory h = PollDriver.on(clock).build().run(answers::poll, PollDriverTest::fromBroker);
+
+    assertThat(h.stopReason()).isEqualTo(PollDriver.StopReason.FAILED);
+    assertThat(h.polls()).extracting(p -> p.answer(BrokerAnswer.class).description())
+        .containsExactly("restoring", "snapshot gone");
+    assertThat(h.finalStatus().description()).isEqualTo("snapshot gone");
+  }
+
+  @Test
+  void theStatusOverloadRecordsTheStatusAsTheAnswer() {
+    PollHistory h = PollDriver.on(clock).build().run(answers(OperationStatus.succeeded("done")));
+    assertThat(h.last().answer()).isSameAs(h.last().status());
+  }
+
+  @Test
+  void hooksRunBeforeAndAfterEachPollInOrderAtThePollsTime() {
+    List<String> events = new ArrayList<>();
+    Deque<OperationStatus> answers = new ArrayDeque<>(List.of(OperationStatus.inProgress("a"),
+        OperationStatus.succeeded("b")));
+    PollDriver driver = PollDriver.on(clock)
+        .beforeEachPoll(n -> events.add("before " + n + " at +" + Duration.between(VirtualClock.DEFAULT_START,
+            clock.instant())))
+        .afterEachPoll(p -> events.add("after " + p.number() + " " + p.status().description()))
+        .build();
+
+    driver.run(() -> {
+      events.add("poll");
+      return answers.poll();
+    });
+
+    assertThat(events).containsExactly("before 1 at +PT1M", "poll", "after 1 a",
+        "before 2 at +PT2M", "poll", "after 2 b");
+  }
+
+  @Test
+  void callsMadeByTheBeforeHookAreNotCountedAsThePollsCalls() {
+    FakeRds rds = FakeRds.builder().clock(clock).timings(LifecycleTimings.instant()).build();
+    rds.givenInstance(r -> r.dbInstanceIdentifier("db1").dbInstanceClass("db.t3.micro").engine("postgres"));
+    PollHistory h = PollDriver.on(clock).recordingCallsOf(rds)
+        // A fault injected between polls, with a write of its own (a "restarted broker" re-tagging).
+        .beforeEachPoll(n -> rds.addTagsToResource(r -> r.resourceName(rds.instanceArn("db1"))
+            .tags(software.amazon.awssdk.services.rds.model.Tag.builder().key("poll").value("" + n).build())))
+        .maxPolls(2).build()
+        .run(() -> {
+          rds.describeDBInstances(r -> r.dbInstanceIdentifier("db1"));
+          return OperationStatus.inProgress("x");
+        });
+
+    assertThat(h.polls()).hasSize(2).allSatisfy(p -> {
+      assertThat(p.calls()).extracting(RecordedCall::operation).containsExactly("DescribeDBInstances");
+      assertThat(p.wrote()).isFalse();
+    });
+    assertThat(rds.calls().count("AddTagsToResource")).isEqualTo(2);
+  }
+
+  @Test
+  void anExceptionFromAHookPropagates() {
+    PollDriver driver = PollDriver.on(clock).afterEachPoll(p -> {
+      throw new IllegalStateException("stop at " + p.number());
+    }).build();
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> driver.run(answers(OperationStatus.inProgress("x"))))
+        .isInstanceOf(IllegalStateException.class).hasMessage("stop at 1");
   }
 }

@@ -1,6 +1,7 @@
 package io.rdstagflow.testkit.internal;
 
-import java.util.List;
+import java.util.EnumMap;
+import java.util.Map;
 
 /**
  * Settings changes waiting to be applied to an instance: those of a modify under way, or those
@@ -8,61 +9,47 @@ import java.util.List;
  * a password.
  */
 final class Changes {
-  String instanceClass;
-  Integer allocatedStorage;
-  Boolean multiAz;
-  String engineVersion;
-  Integer backupRetention;
-  List<String> vpcSecurityGroups;
+  final Map<Setting, Object> values = new EnumMap<>(Setting.class);
   boolean masterPassword;
+  /** {@code true} if the master password's management changes, to {@link #secret}. */
+  boolean secretChanged;
+  /** The managed secret after the change; {@code null} when management is turned off. */
+  SimInstance.ManagedSecret secret;
 
   boolean isEmpty() {
-    return instanceClass == null && allocatedStorage == null && multiAz == null
-        && engineVersion == null && backupRetention == null && vpcSecurityGroups == null
-        && !masterPassword;
+    return values.isEmpty() && !masterPassword && !secretChanged;
   }
 
-  /** Moves {@code other}'s changes into this one; this one's win where both change a field. */
+  void changeSecret(SimInstance.ManagedSecret to) {
+    secretChanged = true;
+    secret = to;
+  }
+
+  boolean changes(Setting s) {
+    return values.containsKey(s);
+  }
+
+  Object get(Setting s) {
+    return values.get(s);
+  }
+
+  void put(Setting s, Object value) {
+    values.put(s, value);
+  }
+
+  /** Moves {@code other}'s changes into this one; this one's win where both change a setting. */
   void absorb(Changes other) {
-    if (instanceClass == null) {
-      instanceClass = other.instanceClass;
-    }
-    if (allocatedStorage == null) {
-      allocatedStorage = other.allocatedStorage;
-    }
-    if (multiAz == null) {
-      multiAz = other.multiAz;
-    }
-    if (engineVersion == null) {
-      engineVersion = other.engineVersion;
-    }
-    if (backupRetention == null) {
-      backupRetention = other.backupRetention;
-    }
-    if (vpcSecurityGroups == null) {
-      vpcSecurityGroups = other.vpcSecurityGroups;
-    }
+    other.values.forEach(values::putIfAbsent);
     masterPassword |= other.masterPassword;
+    if (!secretChanged && other.secretChanged) {
+      changeSecret(other.secret);
+    }
   }
 
   void applyTo(SimInstance i) {
-    if (instanceClass != null) {
-      i.instanceClass = instanceClass;
-    }
-    if (allocatedStorage != null) {
-      i.allocatedStorage = allocatedStorage;
-    }
-    if (multiAz != null) {
-      i.multiAz = multiAz;
-    }
-    if (engineVersion != null) {
-      i.engineVersion = engineVersion;
-    }
-    if (backupRetention != null) {
-      i.backupRetention = backupRetention;
-    }
-    if (vpcSecurityGroups != null) {
-      i.vpcSecurityGroups = vpcSecurityGroups;
+    i.settings.putAll(values);
+    if (secretChanged) {
+      i.secret = secret;
     }
   }
 }

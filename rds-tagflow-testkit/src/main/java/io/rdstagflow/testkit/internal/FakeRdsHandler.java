@@ -23,9 +23,9 @@ import software.amazon.awssdk.services.rds.model.DBSnapshot;
  */
 final class FakeRdsHandler implements InvocationHandler {
 
-  private final RdsSimulation simulation;
+  private final Simulation simulation;
 
-  FakeRdsHandler(RdsSimulation simulation) {
+  FakeRdsHandler(Simulation simulation) {
     this.simulation = simulation;
   }
 
@@ -61,6 +61,9 @@ final class FakeRdsHandler implements InvocationHandler {
           ((Consumer<CreateDbInstanceRequest.Builder>) args[0]).accept(b);
           yield simulation.givenInstance(b.build());
         }
+        case "givenParameterGroup" -> simulation.givenParameterGroup((String) args[0],
+            (String) args[1], args.length > 2 ? (String) args[2]
+                : "Parameter group " + args[0] + " given by the test");
         case "runMaintenance" -> {
           simulation.runMaintenance((String) args[0]);
           yield null;
@@ -82,7 +85,7 @@ final class FakeRdsHandler implements InvocationHandler {
     }
     String operation = operationName(name);
     Class<?>[] params = method.getParameterTypes();
-    boolean supported = RdsSimulation.SUPPORTED_OPERATIONS.contains(operation);
+    boolean supported = Simulation.SUPPORTED_OPERATIONS.contains(operation);
     if (supported && !name.endsWith("Paginator") && params.length == 1
         && SdkRequest.class.isAssignableFrom(params[0])) {
       return simulation.call(operation, (SdkRequest) args[0]);
@@ -94,7 +97,7 @@ final class FakeRdsHandler implements InvocationHandler {
         ? r : null;
     throw simulation.refuse(operation, request, operation + " (RdsClient." + name
         + ") is not supported by the fake RDS. Supported operations: "
-        + new TreeSet<>(RdsSimulation.SUPPORTED_OPERATIONS) + ".");
+        + new TreeSet<>(Simulation.SUPPORTED_OPERATIONS) + ".");
   }
 
   /** {@code describeDBInstancesPaginator} and {@code describeDBInstances} both name DescribeDBInstances. */

@@ -21,7 +21,7 @@ import software.amazon.awssdk.services.rds.model.RdsException;
  *
  * <p>Messages never carry a request's secret fields; callers pass identifiers and rule texts only.
  */
-public final class RdsErrors {
+final class RdsErrors {
 
   /** Modeled exception types and statuses, as registered by the SDK 2.57 RDS client. */
   private record Modeled(Supplier<RdsException.Builder> builder, int status) {}
@@ -40,7 +40,7 @@ public final class RdsErrors {
   private RdsErrors() {}
 
   /** The HTTP status RDS sends with {@code errorCode}. */
-  public static int statusFor(String errorCode) {
+  static int statusFor(String errorCode) {
     Modeled m = MODELED.get(errorCode);
     if (m != null) {
       return m.status();
@@ -53,12 +53,12 @@ public final class RdsErrors {
   }
 
   /** The exception for {@code errorCode} with the status RDS uses for it. */
-  public static RdsException error(String errorCode, String message, String requestId) {
+  static RdsException error(String errorCode, String message, String requestId) {
     return error(errorCode, statusFor(errorCode), message, requestId);
   }
 
   /** The exception for {@code errorCode} with an explicit HTTP status. */
-  public static RdsException error(String errorCode, int status, String message, String requestId) {
+  static RdsException error(String errorCode, int status, String message, String requestId) {
     Modeled m = MODELED.get(errorCode);
     RdsException.Builder b = m == null ? RdsException.builder() : m.builder().get();
     AwsErrorDetails details = AwsErrorDetails.builder()
@@ -72,5 +72,39 @@ public final class RdsErrors {
         .requestId(requestId)
         .message(message)
         .build();
+  }
+
+  /** {@code MissingParameter} unless {@code value} is given. */
+  static void require(String parameter, String value, String rid) {
+    if (value == null || value.isEmpty()) {
+      throw error("MissingParameter", "The request must contain the parameter " + parameter + ".",
+          rid);
+    }
+  }
+
+  /** {@code InvalidParameterValue} with {@code violation} as the message, unless it is null. */
+  static void invalidIf(String violation, String rid) {
+    if (violation != null) {
+      throw error("InvalidParameterValue", violation, rid);
+    }
+  }
+
+  /** {@code InvalidParameterCombination} with {@code violation}, unless it is null. */
+  static void combinationIf(String violation, String rid) {
+    if (violation != null) {
+      throw error("InvalidParameterCombination", violation, rid);
+    }
+  }
+
+  static RdsException instanceNotFound(String id, String rid) {
+    return error("DBInstanceNotFound", "DBInstance " + id + " not found.", rid);
+  }
+
+  static RdsException snapshotNotFound(String id, String rid) {
+    return error("DBSnapshotNotFound", "DBSnapshot " + id + " not found.", rid);
+  }
+
+  static RdsException parameterGroupNotFound(String name, String rid) {
+    return error("DBParameterGroupNotFound", "DB Parameter Group " + name + " not found.", rid);
   }
 }

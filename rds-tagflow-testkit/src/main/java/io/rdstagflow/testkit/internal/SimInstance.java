@@ -3,9 +3,12 @@ package io.rdstagflow.testkit.internal;
 import io.rdstagflow.testkit.InstanceHistory;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
+import software.amazon.awssdk.services.rds.model.DBInstance;
 
 /**
  * One simulated DB instance: its settings, tags, current activity and history. Mutable; guarded
@@ -15,28 +18,29 @@ final class SimInstance {
 
   record Failure(String status, Instant at) {}
 
+  /** The Secrets Manager secret RDS keeps the master password in, when it manages it. */
+  record ManagedSecret(String arn, String kmsKeyId) {}
+
   final String id;
   final String arn;
   final String resourceId;
   final Instant requestedAt;
   String engine;
-  String engineVersion;
-  String instanceClass;
   String masterUsername;
   String dbName;
-  int allocatedStorage;
-  int port;
-  boolean multiAz;
-  int backupRetention;
-  String backupWindow;
-  String maintenanceWindow;
-  List<String> vpcSecurityGroups;
+  String availabilityZone;
+  boolean storageEncrypted;
+  String kmsKeyId;
+  /** The managed master password's secret, or {@code null} when the test's code sets passwords. */
+  ManagedSecret secret;
+  /** Every {@link Setting}'s current value; a setting without a value is absent. */
+  final Map<Setting, Object> settings = new EnumMap<>(Setting.class);
   String parameterGroup;
   String parameterApplyStatus = "in-sync";
-  boolean copyTagsToSnapshot;
-  boolean deletionProtection;
   Instant instanceCreateTime;
   final Map<String, String> tags = new LinkedHashMap<>();
+  /** What a test's own field behaviours show on top of the fake's rendering, in order. */
+  final List<Consumer<DBInstance.Builder>> overlays = new ArrayList<>();
 
   Changes deferred = new Changes();
   Activity activity;
@@ -52,6 +56,23 @@ final class SimInstance {
     this.arn = arn;
     this.resourceId = resourceId;
     this.requestedAt = requestedAt;
+  }
+
+  Object get(Setting s) {
+    return settings.get(s);
+  }
+
+  String string(Setting s) {
+    return (String) settings.get(s);
+  }
+
+  int integer(Setting s) {
+    Object v = settings.get(s);
+    return v == null ? 0 : (Integer) v;
+  }
+
+  boolean flag(Setting s) {
+    return Boolean.TRUE.equals(settings.get(s));
   }
 
   void recordStatus(Instant at, String status) {
@@ -148,6 +169,12 @@ final class SimInstance {
       }
     }
     return "available";
+  }
+
+  /** The changes of a modify under way, or none. */
+  Changes modifying() {
+    return activity != null && activity.kind == Activity.Kind.MODIFY
+        ? activity.changes : new Changes();
   }
 
   /** The parameter group the instance shows and its apply status at {@code now}. */

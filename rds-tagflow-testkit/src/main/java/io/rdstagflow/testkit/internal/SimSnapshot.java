@@ -17,6 +17,9 @@ final class SimSnapshot {
   final String masterUsername;
   final int port;
   final String instanceClass;
+  final String storageType;
+  final Integer iops;
+  final boolean encrypted;
   /** The snapshot's own tags. */
   final Map<String, String> tags = new LinkedHashMap<>();
   /**
@@ -27,7 +30,8 @@ final class SimSnapshot {
 
   SimSnapshot(String id, String arn, String instanceId, Instant createdAt, Instant availableAt,
       String engine, String engineVersion, int allocatedStorage, String masterUsername, int port,
-      String instanceClass, Map<String, String> sourceTags) {
+      String instanceClass, String storageType, Integer iops, boolean encrypted,
+      Map<String, String> sourceTags) {
     this.id = id;
     this.arn = arn;
     this.instanceId = instanceId;
@@ -39,6 +43,9 @@ final class SimSnapshot {
     this.masterUsername = masterUsername;
     this.port = port;
     this.instanceClass = instanceClass;
+    this.storageType = storageType;
+    this.iops = iops;
+    this.encrypted = encrypted;
     this.sourceTags = Map.copyOf(sourceTags);
   }
 

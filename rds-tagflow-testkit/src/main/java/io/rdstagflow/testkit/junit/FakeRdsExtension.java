@@ -2,6 +2,7 @@ package io.rdstagflow.testkit.junit;
 
 import io.rdstagflow.testkit.FakeRds;
 import io.rdstagflow.testkit.LifecycleTimings;
+import io.rdstagflow.testkit.PollDriver;
 import io.rdstagflow.testkit.VirtualClock;
 import java.time.Instant;
 import java.util.Objects;
@@ -34,8 +35,9 @@ import software.amazon.awssdk.services.rds.RdsClient;
  * }</pre>
  *
  * <p>Test methods, {@code @BeforeEach} and {@code @AfterEach} methods may declare parameters of
- * type {@link FakeRds}, {@link RdsClient} (the same fake) and {@link VirtualClock}; within one
- * test they all receive the same objects. Constructor parameters are not supported (the fake is
+ * type {@link FakeRds}, {@link RdsClient} (the same fake), {@link VirtualClock} and
+ * {@link PollDriver} (on the test's clock, recording the fake's calls per poll, configured by
+ * {@link Builder#pollDriver(Consumer)}); within one test they all receive the same objects. Constructor parameters are not supported (the fake is
  * per test, the instance may outlive it).
  *
  * <p>The report goes to {@code System.err} unless {@link Builder#reportTo(Consumer)} says
@@ -47,12 +49,14 @@ public final class FakeRdsExtension implements BeforeEachCallback, ParameterReso
   private static final ExtensionContext.Namespace NAMESPACE =
       ExtensionContext.Namespace.create(FakeRdsExtension.class);
 
-  private record PerTest(FakeRds fake, VirtualClock clock) {}
+  private record PerTest(FakeRds fake, VirtualClock clock, PollDriver driver) {}
 
   private final LifecycleTimings timings;
   private final long seed;
   private final Instant start;
   private final Consumer<String> report;
+  private final Consumer<FakeRds.Builder> fake;
+  private final Consumer<PollDriver.Builder> driver;
 
   /** An extension with {@link LifecycleTimings#defaults()}, seed 0 and reports to stderr. */
   public FakeRdsExtension() {
@@ -64,6 +68,8 @@ public final class FakeRdsExtension implements BeforeEachCallback, ParameterReso
     this.seed = b.seed;
     this.start = b.start;
     this.report = b.report;
+    this.fake = b.fake;
+    this.driver = b.driver;
   }
 
   /** A builder for a configured extension. */
@@ -77,15 +83,19 @@ public final class FakeRdsExtension implements BeforeEachCallback, ParameterReso
     perTest(context);
   }
 
-  /** {@code true} for parameters of type {@link FakeRds}, {@link RdsClient} or {@link VirtualClock}. */
+  /**
+   * {@code true} for parameters of type {@link FakeRds}, {@link RdsClient}, {@link VirtualClock}
+   * or {@link PollDriver}.
+   */
   @Override
   public boolean supportsParameter(ParameterContext parameter, ExtensionContext context)
       throws ParameterResolutionException {
     Class<?> type = parameter.getParameter().getType();
-    return type == FakeRds.class || type == RdsClient.class || type == VirtualClock.class;
+    return type == FakeRds.class || type == RdsClient.class || type == VirtualClock.class
+        || type == PollDriver.class;
   }
 
-  /** The test's fake (for {@link FakeRds} and {@link RdsClient}) or clock. */
+  /** The test's fake (for {@link FakeRds} and {@link RdsClient}), clock or poll driver. */
   @Override
   public Object resolveParameter(ParameterContext parameter, ExtensionContext context)
       throws ParameterResolutionException {
@@ -95,7 +105,11 @@ public final class FakeRdsExtension implements BeforeEachCallback, ParameterReso
               + "@BeforeAll method");
     }
     PerTest t = perTest(context);
-    return parameter.getParameter().getType() == VirtualClock.class ? t.clock() : t.fake();
+    Class<?> type = parameter.getParameter().getType();
+    if (type == VirtualClock.class) {
+      return t.clock();
+    }
+    return type == PollDriver.class ? t.driver() : t.fake();
   }
 
   /** Prints the failed test's call log and instance histories. */
@@ -109,8 +123,12 @@ public final class FakeRdsExtension implements BeforeEachCallback, ParameterReso
   private PerTest perTest(ExtensionContext context) {
     return context.getStore(NAMESPACE).getOrComputeIfAbsent(key(context), k -> {
       VirtualClock clock = VirtualClock.startingAt(start);
-      return new PerTest(FakeRds.builder().clock(clock).timings(timings).seed(seed).build(),
-          clock);
+      FakeRds.Builder fakeBuilder = FakeRds.builder().clock(clock).timings(timings).seed(seed);
+      fake.accept(fakeBuilder);
+      FakeRds built = fakeBuilder.clock(clock).build();
+      PollDriver.Builder driverBuilder = PollDriver.on(clock).recordingCallsOf(built);
+      driver.accept(driverBuilder);
+      return new PerTest(built, clock, driverBuilder.build());
     }, PerTest.class);
   }
 
@@ -124,6 +142,8 @@ public final class FakeRdsExtension implements BeforeEachCallback, ParameterReso
     private long seed;
     private Instant start = VirtualClock.DEFAULT_START;
     private Consumer<String> report = System.err::println;
+    private Consumer<FakeRds.Builder> fake = b -> { };
+    private Consumer<PollDriver.Builder> driver = b -> { };
 
     private Builder() {}
 
@@ -148,6 +168,26 @@ public final class FakeRdsExtension implements BeforeEachCallback, ParameterReso
     /** Where a failed test's report goes; {@code System.err} if not set. */
     public Builder reportTo(Consumer<String> sink) {
       this.report = Objects.requireNonNull(sink, "sink");
+      return this;
+    }
+
+    /**
+     * Further configuration of each test's fake, e.g. the request fields it may ignore
+     * ({@link FakeRds.Builder#ignoring(String, String)}). Applied after {@link #timings} and
+     * {@link #seed}; the clock is always the test's own {@link VirtualClock}.
+     */
+    public Builder fake(Consumer<FakeRds.Builder> configuration) {
+      this.fake = Objects.requireNonNull(configuration, "configuration");
+      return this;
+    }
+
+    /**
+     * Configures the {@link PollDriver} a test receives as a parameter (interval, limits, hooks).
+     * It always runs on the test's clock and records the test's fake's calls per poll; the
+     * defaults are {@link PollDriver.Builder}'s (60 s, Cloud Foundry's).
+     */
+    public Builder pollDriver(Consumer<PollDriver.Builder> configuration) {
+      this.driver = Objects.requireNonNull(configuration, "configuration");
       return this;
     }
 

@@ -295,9 +295,163 @@ class MotoConformanceTest {
           out.call("fiftyOne", () -> rds.addTagsToResource(r -> r.resourceName(arn("conf-rules")).tags(
               IntStream.range(0, 51).mapToObj(n -> tag("k" + n, "v")).toList())));
         }, Map.of("awsPrefix", "ok", "comma", "ok", "fiftyOne", "ok")),
+        scenario("create with the settings a broker sends: what describe shows", (rds, settle, out) -> {
+          rds.createDBInstance(r -> r.dbInstanceIdentifier("conf-settings").dbInstanceClass("db.t3.micro")
+              .engine("postgres").engineVersion("16.3").masterUsername("admin").masterUserPassword("Passw0rdPassw0rd")
+              .allocatedStorage(20).enableIAMDatabaseAuthentication(true).deletionProtection(true).multiAZ(true)
+              .storageType("io1").iops(1000).publiclyAccessible(true).caCertificateIdentifier("rds-ca-ecc384-g1")
+              .monitoringInterval(30).monitoringRoleArn("arn:aws:iam::123456789012:role/em")
+              .enablePerformanceInsights(true).performanceInsightsKMSKeyId("arn:aws:kms:us-east-1:123456789012:key/pi")
+              .performanceInsightsRetentionPeriod(93).preferredBackupWindow("02:00-02:30")
+              .preferredMaintenanceWindow("mon:04:00-mon:04:30").backupRetentionPeriod(5).autoMinorVersionUpgrade(false)
+              .copyTagsToSnapshot(true).maxAllocatedStorage(100));
+          settle.run();
+          settings(out, describe(rds, "conf-settings"));
+        }, Map.of("monitoringInterval", "null", "monitoringRole", "null", "performanceInsights", "null",
+            "performanceInsightsKey", "null", "performanceInsightsRetention", "null")),
+        scenario("defaults of the settings a create leaves out", (rds, settle, out) -> {
+          create(rds, "conf-defaults");
+          settle.run();
+          DBInstance d = describe(rds, "conf-defaults");
+          out.put("iam", d.iamDatabaseAuthenticationEnabled());
+          out.put("deletionProtection", d.deletionProtection());
+          out.put("multiAZ", d.multiAZ());
+          out.put("autoMinorVersionUpgrade", d.autoMinorVersionUpgrade());
+          out.put("copyTags", d.copyTagsToSnapshot());
+          out.put("storageType", d.storageType());
+          out.put("ca", d.caCertificateIdentifier());
+          out.put("publiclyAccessible", d.publiclyAccessible());
+          out.put("monitoringInterval", d.monitoringInterval());
+          out.put("performanceInsights", d.performanceInsightsEnabled());
+          out.put("optionGroup", d.optionGroupMemberships().stream().map(g -> g.optionGroupName() + "/" + g.status())
+              .toList());
+        }, Map.of("storageType", "gp2", "ca", "rds-ca-default", "publiclyAccessible", "null",
+            "monitoringInterval", "null", "performanceInsights", "null",
+            "optionGroup", "[default:postgres-16-3/in-sync]")),
+        scenario("modify with ApplyImmediately: the settings after it", (rds, settle, out) -> {
+          create(rds, "conf-modall");
+          settle.run();
+          rds.modifyDBInstance(r -> r.dbInstanceIdentifier("conf-modall").applyImmediately(true)
+              .enableIAMDatabaseAuthentication(true).deletionProtection(true).multiAZ(true).storageType("io1").iops(3000)
+              .publiclyAccessible(true).caCertificateIdentifier("rds-ca-ecc384-g1").monitoringInterval(60)
+              .monitoringRoleArn("arn:aws:iam::123456789012:role/em").enablePerformanceInsights(true)
+              .performanceInsightsKMSKeyId("arn:aws:kms:us-east-1:123456789012:key/pi")
+              .performanceInsightsRetentionPeriod(93).preferredBackupWindow("02:00-02:30")
+              .preferredMaintenanceWindow("mon:04:00-mon:04:30").backupRetentionPeriod(5).autoMinorVersionUpgrade(false)
+              .copyTagsToSnapshot(true).maxAllocatedStorage(100));
+          settle.run();
+          DBInstance d = describe(rds, "conf-modall");
+          settings(out, d);
+          out.put("engineVersion", d.engineVersion());
+          out.put("nothingPending", d.pendingModifiedValues() == null
+              || d.pendingModifiedValues().equals(software.amazon.awssdk.services.rds.model.PendingModifiedValues.builder().build()));
+        }, Map.of("performanceInsights", "null")),
+        scenario("modify without ApplyImmediately: deferred settings wait, the others are applied", (rds, settle, out) -> {
+          create(rds, "conf-defer");
+          settle.run();
+          rds.modifyDBInstance(r -> r.dbInstanceIdentifier("conf-defer").applyImmediately(false).multiAZ(true)
+              .caCertificateIdentifier("rds-ca-ecc384-g1").engineVersion("16.4").enableIAMDatabaseAuthentication(true)
+              .deletionProtection(true).preferredBackupWindow("05:00-05:30"));
+          settle.run();
+          DBInstance d = describe(rds, "conf-defer");
+          var p = d.pendingModifiedValues();
+          out.put("multiAZ", d.multiAZ());
+          out.put("pendingMultiAZ", p == null ? null : p.multiAZ());
+          out.put("ca", d.caCertificateIdentifier());
+          out.put("pendingCa", p == null ? null : p.caCertificateIdentifier());
+          out.put("engineVersion", d.engineVersion());
+          out.put("pendingEngineVersion", p == null ? null : p.engineVersion());
+          out.put("iam", d.iamDatabaseAuthenticationEnabled());
+          out.put("deletionProtection", d.deletionProtection());
+          out.put("backupWindow", d.preferredBackupWindow());
+        }, Map.of("multiAZ", "true", "pendingMultiAZ", "null", "ca", "rds-ca-ecc384-g1", "pendingCa", "null",
+            "engineVersion", "16.4", "pendingEngineVersion", "null")),
+        scenario("restores with the settings a broker sends", (rds, settle, out) -> {
+          create(rds, "conf-rsrc");
+          settle.run();
+          rds.createDBSnapshot(r -> r.dbInstanceIdentifier("conf-rsrc").dbSnapshotIdentifier("conf-rsnap"));
+          settle.run();
+          rds.restoreDBInstanceFromDBSnapshot(r -> r.dbInstanceIdentifier("conf-rcopy").dbSnapshotIdentifier("conf-rsnap")
+              .enableIAMDatabaseAuthentication(true).deletionProtection(true).multiAZ(true).publiclyAccessible(false)
+              .caCertificateIdentifier("rds-ca-ecc384-g1").copyTagsToSnapshot(true).backupRetentionPeriod(4)
+              .preferredBackupWindow("01:00-01:30").autoMinorVersionUpgrade(false));
+          rds.restoreDBInstanceToPointInTime(r -> r.sourceDBInstanceIdentifier("conf-rsrc")
+              .targetDBInstanceIdentifier("conf-rpitr").useLatestRestorableTime(true)
+              .enableIAMDatabaseAuthentication(true).deletionProtection(true).multiAZ(true).publiclyAccessible(false)
+              .caCertificateIdentifier("rds-ca-ecc384-g1").copyTagsToSnapshot(true).backupRetentionPeriod(4)
+              .preferredBackupWindow("01:00-01:30").autoMinorVersionUpgrade(false));
+          settle.run();
+          for (String id : List.of("conf-rcopy", "conf-rpitr")) {
+            DBInstance d = describe(rds, id);
+            out.put(id + ".iam", d.iamDatabaseAuthenticationEnabled());
+            out.put(id + ".deletionProtection", d.deletionProtection());
+            out.put(id + ".multiAZ", d.multiAZ());
+            out.put(id + ".publiclyAccessible", d.publiclyAccessible());
+            out.put(id + ".ca", d.caCertificateIdentifier());
+            out.put(id + ".copyTags", d.copyTagsToSnapshot());
+            out.put(id + ".retention", d.backupRetentionPeriod());
+            out.put(id + ".backupWindow", d.preferredBackupWindow());
+            out.put(id + ".autoMinorVersionUpgrade", d.autoMinorVersionUpgrade());
+          }
+        }, Map.of("conf-rcopy.publiclyAccessible", "null", "conf-rpitr.publiclyAccessible", "null",
+            "conf-rcopy.autoMinorVersionUpgrade", "true", "conf-rpitr.autoMinorVersionUpgrade", "true")),
+        scenario("master password managed in Secrets Manager", (rds, settle, out) -> {
+          rds.createDBInstance(r -> r.dbInstanceIdentifier("conf-managed").dbInstanceClass("db.t3.micro")
+              .engine("postgres").engineVersion("16.3").masterUsername("admin").allocatedStorage(20)
+              .manageMasterUserPassword(true));
+          settle.run();
+          var secret = describe(rds, "conf-managed").masterUserSecret();
+          out.put("status", secret.secretStatus());
+          out.put("arn", secret.secretArn().startsWith("arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!db-"));
+          out.put("key", secret.kmsKeyId().startsWith("arn:aws:kms:us-east-1:123456789012:key/"));
+          out.call("withPassword", () -> rds.createDBInstance(r -> r.dbInstanceIdentifier("conf-managed2")
+              .dbInstanceClass("db.t3.micro").engine("postgres").masterUsername("admin").allocatedStorage(20)
+              .manageMasterUserPassword(true).masterUserPassword("Passw0rdPassw0rd")));
+          create(rds, "conf-unmanaged");
+          settle.run();
+          rds.modifyDBInstance(r -> r.dbInstanceIdentifier("conf-unmanaged").manageMasterUserPassword(true)
+              .applyImmediately(true));
+          settle.run();
+          out.put("turnedOn", describe(rds, "conf-unmanaged").masterUserSecret().secretStatus());
+          out.call("offWithoutPassword", () -> rds.modifyDBInstance(r -> r.dbInstanceIdentifier("conf-unmanaged")
+              .manageMasterUserPassword(false).applyImmediately(true)));
+        }, Map.of("withPassword", "ok", "offWithoutPassword", "ok")),
+        scenario("CloudWatch log exports set by create, changed by modify", (rds, settle, out) -> {
+          rds.createDBInstance(r -> r.dbInstanceIdentifier("conf-logs").dbInstanceClass("db.t3.micro")
+              .engine("postgres").engineVersion("16.3").masterUsername("admin").masterUserPassword("Passw0rdPassw0rd")
+              .allocatedStorage(20).enableCloudwatchLogsExports("postgresql"));
+          settle.run();
+          out.put("created", describe(rds, "conf-logs").enabledCloudwatchLogsExports());
+          rds.modifyDBInstance(r -> r.dbInstanceIdentifier("conf-logs").applyImmediately(false)
+              .cloudwatchLogsExportConfiguration(c -> c.enableLogTypes("upgrade").disableLogTypes("postgresql")));
+          settle.run();
+          out.put("modified", describe(rds, "conf-logs").enabledCloudwatchLogsExports());
+        }, Map.of()),
         scenario("modify of a missing instance", (rds, settle, out) ->
             out.call("error", () -> rds.modifyDBInstance(r -> r.dbInstanceIdentifier("conf-nomod").allocatedStorage(50))),
             Map.of()));
+  }
+
+  /** The settings of the issue-10 list, as a describe shows them. */
+  private static void settings(Observed out, DBInstance d) {
+    out.put("iam", d.iamDatabaseAuthenticationEnabled());
+    out.put("deletionProtection", d.deletionProtection());
+    out.put("multiAZ", d.multiAZ());
+    out.put("storageType", d.storageType());
+    out.put("iops", d.iops());
+    out.put("publiclyAccessible", d.publiclyAccessible());
+    out.put("ca", d.caCertificateIdentifier());
+    out.put("monitoringInterval", d.monitoringInterval());
+    out.put("monitoringRole", d.monitoringRoleArn());
+    out.put("performanceInsights", d.performanceInsightsEnabled());
+    out.put("performanceInsightsKey", d.performanceInsightsKMSKeyId());
+    out.put("performanceInsightsRetention", d.performanceInsightsRetentionPeriod());
+    out.put("backupWindow", d.preferredBackupWindow());
+    out.put("maintenanceWindow", d.preferredMaintenanceWindow());
+    out.put("retention", d.backupRetentionPeriod());
+    out.put("autoMinorVersionUpgrade", d.autoMinorVersionUpgrade());
+    out.put("copyTags", d.copyTagsToSnapshot());
+    out.put("maxAllocatedStorage", d.maxAllocatedStorage());
   }
 
   private static Arguments scenario(String name, Scenario s, Map<String, String> motoDiffers) {

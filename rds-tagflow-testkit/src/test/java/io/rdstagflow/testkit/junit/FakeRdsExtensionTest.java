@@ -3,7 +3,11 @@ package io.rdstagflow.testkit.junit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
+import io.rdstagflow.core.OperationStatus;
 import io.rdstagflow.testkit.FakeRds;
+import io.rdstagflow.testkit.PollDriver;
+import io.rdstagflow.testkit.PollHistory;
+import io.rdstagflow.testkit.RecordedCall;
 import io.rdstagflow.testkit.LifecycleTimings;
 import io.rdstagflow.testkit.VirtualClock;
 import java.time.Duration;
@@ -58,6 +62,46 @@ class FakeRdsExtensionTest {
     }
   }
 
+  static class DriverTests {
+    @RegisterExtension
+    final FakeRdsExtension rds = FakeRdsExtension.builder()
+        .timings(LifecycleTimings.defaults().withCreating(Duration.ofMinutes(5)))
+        .pollDriver(d -> d.interval(Duration.ofMinutes(2)))
+        .build();
+
+    @Test
+    void driverRunsOnTheTestsClockAndRecordsTheTestsFake(FakeRds fake, VirtualClock clock, PollDriver driver) {
+      fake.createDBInstance(r -> r.dbInstanceIdentifier("db1").dbInstanceClass("db.t3.micro").engine("postgres"));
+      PollHistory h = driver.run(() -> {
+        String status = fake.describeDBInstances(r -> r.dbInstanceIdentifier("db1")).dbInstances().get(0)
+            .dbInstanceStatus();
+        return status.equals("available") ? OperationStatus.succeeded(status) : OperationStatus.inProgress(status);
+      });
+      assertThat(h.succeeded()).isTrue();
+      // Polls at 2, 4 and 6 minutes: the configured interval on the test's own clock.
+      assertThat(h.polls()).hasSize(3);
+      assertThat(h.elapsed()).isEqualTo(Duration.ofMinutes(6));
+      assertThat(h.calls()).extracting(RecordedCall::operation).containsOnly("DescribeDBInstances").hasSize(3);
+      SEEN.add(driver);
+    }
+  }
+
+  static class ConfiguredFakeTests {
+    @RegisterExtension
+    final FakeRdsExtension rds = FakeRdsExtension.builder()
+        .timings(LifecycleTimings.instant())
+        .fake(f -> f.ignoring("CreateDBInstance", "LicenseModel"))
+        .build();
+
+    @Test
+    void theFakeHasTheConfiguredOptIns(FakeRds fake, VirtualClock clock) {
+      assertThat(fake.clock()).isSameAs(clock);
+      fake.createDBInstance(r -> r.dbInstanceIdentifier("db1").dbInstanceClass("db.t3.micro").engine("postgres")
+          .licenseModel("postgresql-license"));
+      assertThat(fake.calls().all().get(0).ignoredFields()).containsExactly("LicenseModel");
+    }
+  }
+
   @ExtendWith(FakeRdsExtension.class)
   static class PlainTests {
     @Test
@@ -85,6 +129,20 @@ class FakeRdsExtensionTest {
         .contains("status creating")
         .contains("tagflow:flow=name=x")
         .doesNotContain("NeverPrintMe123"));
+  }
+
+  @Test
+  void aTestCanReceiveAReadyPollDriver() {
+    SEEN.clear();
+    EngineTestKit.engine("junit-jupiter").selectors(selectClass(DriverTests.class)).execute()
+        .testEvents().assertStatistics(s -> s.started(1).succeeded(1));
+    assertThat(SEEN).singleElement().isInstanceOf(PollDriver.class);
+  }
+
+  @Test
+  void eachTestsFakeTakesTheExtensionsFakeConfiguration() {
+    EngineTestKit.engine("junit-jupiter").selectors(selectClass(ConfiguredFakeTests.class)).execute()
+        .testEvents().assertStatistics(s -> s.started(1).succeeded(1));
   }
 
   @Test

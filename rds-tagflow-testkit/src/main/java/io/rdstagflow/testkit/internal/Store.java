@@ -1,0 +1,26 @@
+package io.rdstagflow.testkit.internal;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The simulated resources, by lower-cased identifier: what every collaborator of the simulation
+ * reads and writes, always under the simulation's lock.
+ */
+final class Store {
+  /** Live instances, in creation order. */
+  final Map<String, SimInstance> instances = new LinkedHashMap<>();
+  /** Deleted instances, kept for their histories. */
+  final List<SimInstance> retired = new ArrayList<>();
+  final Map<String, SimSnapshot> snapshots = new TreeMap<>();
+  final Map<String, SimParameterGroup> parameterGroups = new TreeMap<>();
+
+  /** The live instance {@code id} (any case), or {@code null}. */
+  SimInstance instance(String id) {
+    return instances.get(id.toLowerCase(Locale.ROOT));
+  }
+}
