@@ -5,11 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.rdstagflow.aws.users.BoundUsers;
 import io.rdstagflow.aws.users.BoundUsersStep;
 import io.rdstagflow.aws.users.OtherLoginUsers;
-import io.rdstagflow.core.Flow;
+import io.rdstagflow.core.Deadline;
 import io.rdstagflow.core.OperationToken;
 import io.rdstagflow.core.Step;
 import io.rdstagflow.core.TagStateMachine;
 import io.rdstagflow.testkit.FakeRds;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -27,28 +28,31 @@ class ReadmeAwsExamplesTest {
 
     // README: "The ready restore flow"
     PasswordSource passwords = DerivedPasswordSource.fromSeed(seedFromYourSecretStore);
-    Flow restore = ReadyFlows.restoreFromSnapshot(rds)
-        .settings(b -> b.vpcSecurityGroupIds("sg-0123").dbParameterGroupName("broker-pg15").backupRetentionPeriod(7))
-        .masterPassword(passwords)
-        .boundUsers(BoundUsersStep.jdbc()
-            .boundUsers(BoundUsers.fromParameter("users"))  // names kept in a flow parameter
-            .masterPasswords(passwords)
-            .userPasswords(passwords)
-            .otherLoginUsers(OtherLoginUsers.LOCK)
+    RdsTagflow tagflow = RdsTagflow.builder(rds) // your RdsClient, given once
+        .flow(ready -> ready.restoreFromSnapshot()
+            .settings(b -> b.vpcSecurityGroupIds("sg-0123").dbParameterGroupName("broker-pg15").backupRetentionPeriod(7))
+            .masterPassword(passwords)
+            .boundUsers(BoundUsersStep.jdbc()
+                .boundUsers(BoundUsers.fromParameter("users"))  // names kept in a flow parameter
+                .masterPasswords(passwords)
+                .userPasswords(passwords)
+                .otherLoginUsers(OtherLoginUsers.LOCK)
+                .build())
+            .build())
+        .flow(ready -> ready.updatePlan()
+            .settings((ctx, b) -> b.dbInstanceClass(ctx.parameter("instance-class")))
+            .stepDeadline(Deadline.of(Duration.ofHours(6))) // a storage scale-up can take hours
             .build())
         .build();
-    TagStateMachine engine = TagStateMachine.builder(new SdkRdsGateway(rds))
-        .flow(restore)
-        .flow(ReadyFlows.updatePlan(rds, (ctx, b) -> b.dbInstanceClass(ctx.parameter("instance-class"))))
-        .build();
-    RdsStarter starter = new RdsStarter(rds, engine);
+    TagStateMachine engine = tagflow.engine();
 
-    OperationToken token = starter.restoreFromSnapshot(ReadyFlows.RESTORE_FROM_SNAPSHOT,
+    OperationToken token = tagflow.starter().restoreFromSnapshot(tagflow.flow(ReadyFlows.RESTORE_FROM_SNAPSHOT),
         Map.of("users", "binding-1a2b binding-3c4d"),
         r -> r.dbInstanceIdentifier("svc-1234").dbSnapshotIdentifier("nightly").dbInstanceClass("db.t3.micro"));
     // end of sample
 
-    assertThat(restore.steps()).extracting(Step::name).containsExactly("settings", "reboot", "users");
+    assertThat(tagflow.flow(ReadyFlows.RESTORE_FROM_SNAPSHOT).steps()).extracting(Step::name)
+        .containsExactly("settings", "reboot", "users");
     assertThat(token.flowName()).contains("restore-from-snapshot");
     assertThat(engine.inspect("svc-1234").operation().orElseThrow().parameters())
         .containsEntry("users", "binding-1a2b binding-3c4d");
