@@ -15,6 +15,8 @@ import io.rdstagflow.examples.ConsoleLogging;
 import io.rdstagflow.testkit.CallLog;
 import io.rdstagflow.testkit.FakeRds;
 import io.rdstagflow.testkit.LifecycleTimings;
+import io.rdstagflow.testkit.PollDriver;
+import io.rdstagflow.testkit.PollHistory;
 import io.rdstagflow.testkit.RecordedCall;
 import io.rdstagflow.testkit.VirtualClock;
 import java.io.PrintStream;
@@ -159,51 +161,45 @@ public final class RestoreDemo {
     out.printf("%-5s %-9s %-38s %-28s %-33s %s%n", "poll", "time", "AWS calls in this poll", "instance",
         "steps, as the tags say", "OSB answer");
 
-    int awsCalls = restoreCalls.size();
-    int flowCalls = restoreCalls.size();
-    int restarts = 0;
-    Duration wait = POLL_INTERVAL;
-    OperationStatus status = null;
-    int poll = 0;
-    while (poll < MAX_POLLS) {
-      clock.advance(wait);
-      poll++;
-      if (faults != null) {
-        if (faults.restartBeforeNextPoll) {
-          engine = newEngine(); // nothing carries over but the instance's tags
-          restarts++;
-          faults.restartBeforeNextPoll = false;
-          out.printf("      ! broker restarted: a new engine, nothing kept in memory%n");
-        }
-        faults.beforePoll(poll);
-      }
+    // The platform: PollDriver polls every 60 s and honours a longer Retry-After, as Cloud Foundry does;
+    // its hooks script the faults and the restart between polls.
+    TagStateMachine[] broker = {engine};
+    int[] restarts = {0};
+    PollHistory history = PollDriver.on(clock).recordingCallsOf(rds).interval(POLL_INTERVAL)
+        .firstPollAfter(POLL_INTERVAL).maxPolls(MAX_POLLS)
+        .beforeEachPoll(poll -> {
+          if (faults != null && faults.restartBeforeNextPoll) {
+            broker[0] = newEngine(); // nothing carries over but the instance's tags
+            restarts[0]++;
+            faults.restartBeforeNextPoll = false;
+            out.printf("      ! broker restarted: a new engine, nothing kept in memory%n");
+          }
+          if (faults != null) {
+            faults.beforePoll(poll);
+          }
+        })
+        .afterEachPoll(poll -> {
+          Inspection after = inspect(); // for the printout only; its describe is not counted
+          printPoll(poll.number(), after, poll.status(), poll.calls());
+          if (faults != null) {
+            faults.afterPoll(after, poll.calls());
+          }
+        })
+        .build()
+        .run(() -> broker[0].poll(INSTANCE_ID, operation)); // the LastOperation handler's one call
 
-      CallLog.Mark mark = rds.calls().mark();
-      status = engine.poll(INSTANCE_ID, operation); // the LastOperation handler's one call
-      List<RecordedCall> calls = rds.calls().since(mark);
-      awsCalls += calls.size();
-      if (!isWaitingPoll(calls)) {
-        flowCalls += calls.size();
-      }
-
-      Inspection after = inspect(); // for the printout only; its describe is not counted
-      printPoll(poll, after, status, calls);
-      if (faults != null) {
-        faults.afterPoll(after);
-      }
-      if (status.isFinal()) {
-        break;
-      }
-      // As Cloud Foundry does: Retry-After lengthens the wait, never shortens it.
-      wait = status.retryAfter().filter(r -> r.compareTo(POLL_INTERVAL) > 0).orElse(POLL_INTERVAL);
-    }
-
-    Outcome outcome = new Outcome(status, poll, awsCalls, flowCalls, Duration.between(start, clock.instant()),
-        restarts);
+    int awsCalls = restoreCalls.size() + history.calls().size();
+    int flowCalls = restoreCalls.size() + history.polls().stream().filter(p -> !isWaitingPoll(p.calls()))
+        .mapToInt(p -> p.calls().size()).sum();
+    int polls = history.polls().size();
+    OperationStatus status = history.finalStatus();
+    int restartCount = restarts[0];
+    Outcome outcome = new Outcome(status, polls, awsCalls, flowCalls, Duration.between(start, clock.instant()),
+        restartCount);
     out.println();
     out.printf("%s: %d polls, %d AWS calls (%d besides the describes of waiting polls), %s of virtual time%s%n",
         outcome.finalStatus().state().osbValue(), outcome.polls(), outcome.awsCalls(), outcome.flowCalls(),
-        human(outcome.elapsed()), restarts == 0 ? "" : ", " + restarts + " broker restart");
+        human(outcome.elapsed()), restartCount == 0 ? "" : ", " + restartCount + " broker restart");
     return outcome;
   }
 
@@ -298,16 +294,21 @@ public final class RestoreDemo {
     private boolean restartBeforeNextPoll;
     private boolean restarted;
 
+    private boolean throttleTheNextRecord;
+
     void queueUp() {
       rds.faults().failNext("ModifyDBInstance", "ServiceUnavailable");
-      rds.faults().failNext("AddTagsToResource", "Throttling");
-      out.println("  scripted:  the first ModifyDBInstance fails (503 ServiceUnavailable); the first tag write"
-          + " after an accepted modify is throttled,");
-      out.println("             so the next poll repeats the modify (at least once: steps are idempotent)");
+      out.println("  scripted:  the first ModifyDBInstance fails (503 ServiceUnavailable); the tag write after the"
+          + " accepted one is throttled,");
+      out.println("             and the poll retries it (losing that record would cost a repeated modify)");
       out.println();
     }
 
     void beforePoll(int poll) {
+      if (throttleTheNextRecord) {
+        throttleTheNextRecord = false;
+        rds.faults().failNext("AddTagsToResource", "Throttling");
+      }
       if (poll == 2) {
         rds.faults().throttleNext(1);
         out.printf("      ! this poll's describe is throttled%n");
@@ -317,7 +318,8 @@ public final class RestoreDemo {
       }
     }
 
-    void afterPoll(Inspection after) {
+    void afterPoll(Inspection after, List<RecordedCall> calls) {
+      throttleTheNextRecord = calls.stream().anyMatch(c -> c.operation().equals("ModifyDBInstance") && c.threw());
       boolean started = after.operation().stream()
           .flatMap(op -> op.steps().stream())
           .anyMatch(s -> s.state() == Inspection.StepState.STARTED);

@@ -59,6 +59,10 @@ class RestoreDemoTest {
             "AddTags(Throttling)", "broker restarted")
         .endsWith(System.lineSeparator());
     assertThat(lines().get(lines().size() - 1)).startsWith("succeeded: ").endsWith("1 broker restart");
+    assertThat(output()).as("the throttled record of the accepted modify is retried in the same poll")
+        .contains("Describe, Modify, AddTags(Throttling), AddTags ");
+    assertThat(lines()).filteredOn(l -> l.matches("#\\d+ .*")).filteredOn(l -> l.contains("Modify,")
+        || l.contains("Modify ")).hasSize(1);
   }
 
   @Test
