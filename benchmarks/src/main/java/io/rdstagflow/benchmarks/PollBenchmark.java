@@ -33,8 +33,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code waitingPoll}: the instance is {@code modifying}; the poll describes, decodes and
  *       answers in progress without a write. Most polls of a flow are these.
  *   <li>{@code advancingPoll}: the settings step started long ago and the instance has settled;
- *       the poll completes it, runs the no-op reboot and the users step, and removes the flow's
- *       tags. The instance is put back before each call (a map put, included).
+ *       the poll completes it, runs the no-op reboot and the users step, and writes the terminal
+ *       record. The instance is put back before each call (a map put, included).
  * </ul>
  *
  * Run: {@code java -jar benchmarks/target/benchmarks.jar -prof gc}.
@@ -73,7 +73,8 @@ public class PollBenchmark {
     var start = engine.startTags(ID, "restore-from-snapshot", Map.of("snapshot", "snap-2026-11-24"));
     token = start.token();
     tags.putAll(start.tags());
-    tags.put("tagflow:step:settings", "seq=1 state=started since=2026-11-24T10:00:00Z tries=1");
+    tags.put("tagflow:step:settings", "op=" + token.operationId().orElseThrow()
+        + " seq=1 state=started since=2026-11-24T10:00:00Z tries=1");
     waiting = RdsInstance.builder(ID).status("modifying").pendingModifications(java.util.Set.of("DBInstanceClass"))
         .tags(tags).allocatedStorageGib(100).build();
     advancing = waiting.toBuilder().status("available").pendingModifications(java.util.Set.of()).build();

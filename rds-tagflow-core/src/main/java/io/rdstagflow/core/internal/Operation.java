@@ -97,17 +97,6 @@ public record Operation(
     return failure != null ? failure : "operation " + id + " of flow " + flowName + " failed";
   }
 
-  /** When the last asynchronous action of this operation was accepted, or its start. */
-  public Instant lastActionAt() {
-    Instant last = since;
-    for (StepRecord s : steps) {
-      if (s.startedAt().isPresent() && s.startedAt().get().isAfter(last)) {
-        last = s.startedAt().get();
-      }
-    }
-    return last;
-  }
-
   /** This operation with these step records. */
   public Operation withSteps(List<StepRecord> newSteps) {
     return new Operation(id, flowName, definition, fingerprint, since, restartedAt, state, endedAt, failure,

@@ -59,6 +59,8 @@ final class Poll {
   private Map<String, String> ownTags;
   private Flow flow;
   private Operation read;
+  /** The tags read back exactly as {@link #read}: a poll that changes nothing writes nothing. */
+  private boolean clean;
   private StepRecord[] steps;
   private Lease lease;
   private Operation ended;
@@ -91,7 +93,6 @@ final class Poll {
       return OperationStatus.inProgress("the operation was begun by a newer rds-tagflow; a broker running it"
           + " advances it");
     }
-    ownTags = s.codec().ownTags(instance.tags());
     TagCodec.Decoded decoded = s.codec().decode(instance.tags(), token, s.flows());
     if (decoded instanceof TagCodec.Decoded.None) {
       return statusAlone();
@@ -184,7 +185,7 @@ final class Poll {
   /** An ended operation: its terminal record answers, and leftovers of late writes are cleaned up. */
   private OperationStatus terminal(TagCodec.Decoded.Found found) {
     Operation op = found.operation();
-    TagDiff diff = TagDiff.between(ownTags, s.codec().encode(op), op.id());
+    TagDiff diff = TagDiff.between(ownTags(), s.codec().encode(op), op.id());
     if (!diff.isEmpty()) {
       try {
         write(diff, false);
@@ -204,6 +205,7 @@ final class Poll {
   private OperationStatus advance(TagCodec.Decoded.Found found) {
     flow = found.flow();
     read = found.operation();
+    clean = found.clean();
     steps = read.steps().toArray(new StepRecord[0]);
     lease = read.lease();
     if (found.reconstructed()) {
@@ -258,7 +260,7 @@ final class Poll {
           // The claim's read-back describe is the newer view: decide again on what it shows.
           Operation fresh = reread;
           reread = null;
-          return advance(new TagCodec.Decoded.Found(fresh, flow, false));
+          return advance(new TagCodec.Decoded.Found(fresh, flow, false, false));
         }
       }
       StepResult result;
@@ -289,7 +291,7 @@ final class Poll {
       applying |= RdsInstance.APPLYING.equals(g.applyStatus());
     }
     boolean pendingFresh = !instance.pendingModifications().isEmpty()
-        && now().isBefore(clamp(current().lastActionAt()).plus(s.settleTime()).plus(s.clockSkew()));
+        && now().isBefore(clamp(lastActionAt()).plus(s.settleTime()).plus(s.clockSkew()));
     if (usable && !applying && !pendingFresh) {
       return null;
     }
@@ -410,7 +412,7 @@ final class Poll {
       return OperationStatus.inProgress("step " + st.name() + " claimed; waiting to see the claim confirmed");
     }
     instance = again.get();
-    ownTags = s.codec().ownTags(instance.tags());
+    ownTags = null;
     claimed = true;
     OperationToken self = OperationToken.forFlow(read.flowName(), read.definition(), read.since(), read.id());
     TagCodec.Decoded fresh = s.codec().decode(instance.tags(), self, s.flows());
@@ -491,8 +493,12 @@ final class Poll {
    * action.
    */
   private OperationStatus record(OperationStatus answer, boolean important) {
+    if (clean && unchanged()) {
+      events.fire();
+      return answer;
+    }
     Operation now = current();
-    TagDiff diff = TagDiff.between(ownTags, s.codec().encode(now), now.id());
+    TagDiff diff = TagDiff.between(ownTags(), s.codec().encode(now), now.id());
     if (!diff.isEmpty()) {
       try {
         write(diff, important);
@@ -523,12 +529,13 @@ final class Poll {
           backoff = backoff.multipliedBy(2);
         }
       }
-      ownTags.putAll(diff.add());
+      ownTags().putAll(diff.add());
+      clean = false;
     }
     if (!diff.remove().isEmpty()) {
       try {
         rds.removeTags(instance, diff.remove());
-        diff.remove().forEach(ownTags::remove);
+        diff.remove().forEach(ownTags()::remove);
       } catch (RdsCallException e) {
         // Leftovers are ignored by every decision; a later poll removes them.
         log.info("instance {}: could not remove {}: {}", instanceId, diff.remove(), e.classification().code());
@@ -544,6 +551,39 @@ final class Poll {
       Thread.currentThread().interrupt();
       return false;
     }
+  }
+
+  /** {@code true} if this poll changed nothing of what it read (records are immutable: identity suffices). */
+  private boolean unchanged() {
+    if (ended != null || lease != read.lease()) {
+      return false;
+    }
+    for (int i = 0; i < steps.length; i++) {
+      if (steps[i] != read.steps().get(i)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The library's tags on the instance as last described, and as this poll's writes left them. */
+  private Map<String, String> ownTags() {
+    if (ownTags == null) {
+      ownTags = s.codec().ownTags(instance.tags());
+    }
+    return ownTags;
+  }
+
+  /** When this operation's last asynchronous action was accepted, or its start. */
+  private Instant lastActionAt() {
+    Instant last = read.since();
+    for (StepRecord st : steps) {
+      Instant t = st.startedAt().orElse(null);
+      if (t != null && t.isAfter(last)) {
+        last = t;
+      }
+    }
+    return last;
   }
 
   private Operation current() {

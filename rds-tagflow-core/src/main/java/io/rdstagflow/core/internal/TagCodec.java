@@ -263,8 +263,10 @@ public final class TagCodec {
      * @param flow          its definition
      * @param reconstructed {@code true} if its flow tag was overwritten by an older operation's late
      *                      write and was rebuilt from the token
+     * @param clean         {@code true} if every library tag is the operation's own and was read as
+     *                      written (nothing repaired, filled in or left by another operation)
      */
-    record Found(Operation operation, Flow flow, boolean reconstructed) implements Decoded {}
+    record Found(Operation operation, Flow flow, boolean reconstructed, boolean clean) implements Decoded {}
   }
 
   private static final Decoded NONE = new Decoded.None();
@@ -313,17 +315,6 @@ public final class TagCodec {
         return problem(describe(flowKey, flowValue) + ": " + error);
       }
     }
-    List<String> stamps = new ArrayList<>();
-    for (String value : stepValues.values()) {
-      stamps.add(stampOf(value));
-    }
-    for (String value : paramValues.values()) {
-      stamps.add(stampOf(value));
-    }
-    if (leaseValue != null) {
-      stamps.add(stampOf(leaseValue));
-    }
-
     boolean reconstructed = false;
     String target;
     if (token != null) {
@@ -332,7 +323,7 @@ public final class TagCodec {
         // the flow tag is the token's operation
       } else if (ff != null && OperationIds.compare(ff.op, target) > 0) {
         return superseded(token, ff);
-      } else if (!stamps.contains(target)) {
+      } else if (!anyStampedWith(target, stepValues, paramValues, leaseValue)) {
         return NOT_VISIBLE;
       } else if (ff == null) {
         return orphans(tags);
@@ -347,12 +338,14 @@ public final class TagCodec {
       }
       target = ff.op;
     }
-    for (String stamp : stamps) {
-      if (stamp != null && OperationIds.compare(stamp, target) > 0) {
-        return new Decoded.Superseded("tags of a newer operation (" + stamp + ") than " + target
-            + " are on the instance: that operation has begun and is answered by its own token");
-      }
+    String newer = newerStamp(target, stepValues, paramValues, leaseValue);
+    if (newer != null) {
+      return new Decoded.Superseded("tags of a newer operation (" + newer + ") than " + target
+          + " are on the instance: that operation has begun and is answered by its own token");
     }
+    // Clean: every library tag is the operation's own and reads back as written, so a poll that
+    // changes nothing need not encode anything to know it writes nothing.
+    boolean clean = !reconstructed;
 
     Flow flow = flows.get(ff.name, ff.def);
     if (flow == null) {
@@ -372,8 +365,9 @@ public final class TagCodec {
       String value = e.getValue();
       String key = stepKey(name);
       int index = flow.indexOf(name);
-      String stamp = stampOf(value);
+      String stamp = isStampedWith(value, target) ? target : stampOf(value);
       if (stamp != null && !stamp.equals(target)) {
+        clean = false;
         if (index >= 0) {
           present[index] = true; // debris under this step's key: the step reads as not done (row 40)
         }
@@ -403,6 +397,7 @@ public final class TagCodec {
         continue;
       }
       String name = flow.steps().get(i).name();
+      clean = false;
       if (!present[i] && ff.state == State.RUNNING && !reconstructed) {
         return problem("tag " + stepKey(name) + " is missing: flow " + flow.name() + " needs it for step " + name
             + " (number " + (i + 1) + ")");
@@ -412,7 +407,7 @@ public final class TagCodec {
     Map<String, String> params = new LinkedHashMap<>();
     for (Map.Entry<String, String> e : paramValues.entrySet()) {
       String value = e.getValue();
-      if (target.equals(stampOf(value))) {
+      if (isStampedWith(value, target)) {
         int at = value.indexOf(" value=");
         if (at < 0) {
           return problem(describe(paramKey(e.getKey()), value) + ": it needs the fields op and value");
@@ -420,10 +415,12 @@ public final class TagCodec {
         params.put(e.getKey(), value.substring(at + " value=".length()));
       } else if (stampOf(value) == null) {
         return problem(describe(paramKey(e.getKey()), value) + ": it does not begin with op=<operation id>");
+      } else {
+        clean = false;
       }
     }
     Lease lease = null;
-    if (leaseValue != null && target.equals(stampOf(leaseValue))) {
+    if (leaseValue != null && isStampedWith(leaseValue, target)) {
       LeaseFields lf = new LeaseFields();
       String error = parseWords(leaseValue, lf);
       if (error == null && (lf.owner == null || lf.until == null)) {
@@ -433,20 +430,67 @@ public final class TagCodec {
         return problem(describe(leaseKey, leaseValue) + ": " + error);
       }
       lease = new Lease(lf.owner, lf.until);
+    } else if (leaseValue != null) {
+      clean = false;
     }
     if (ff.state == State.RUNNING) {
-      repairStaleSteps(steps);
+      clean &= !repairStaleSteps(steps);
     } else if (ff.state == State.SUCCEEDED) {
       // Its record says every step was seen done: a step tag saying otherwise is a late write.
       for (int i = 0; i < n; i++) {
         if (steps[i].status() != Status.DONE) {
           steps[i] = StepRecord.pending(steps[i].name(), i + 1).done();
+          clean = false;
         }
       }
     }
     Operation op = new Operation(ff.op, ff.name, ff.def, flow.fingerprint(), ff.since, ff.restarted, ff.state,
         ff.ended, ff.reason, List.of(steps), params, lease);
-    return new Decoded.Found(op, flow, reconstructed);
+    return new Decoded.Found(op, flow, reconstructed, clean);
+  }
+
+  private static boolean anyStampedWith(String id, Map<String, String> steps, Map<String, String> params,
+      String lease) {
+    for (String v : steps.values()) {
+      if (isStampedWith(v, id)) {
+        return true;
+      }
+    }
+    for (String v : params.values()) {
+      if (isStampedWith(v, id)) {
+        return true;
+      }
+    }
+    return lease != null && isStampedWith(lease, id);
+  }
+
+  /** A stamp newer than {@code id} among the values, or {@code null}. */
+  private static String newerStamp(String id, Map<String, String> steps, Map<String, String> params, String lease) {
+    for (String v : steps.values()) {
+      if (isStampedNewer(v, id)) {
+        return stampOf(v);
+      }
+    }
+    for (String v : params.values()) {
+      if (isStampedNewer(v, id)) {
+        return stampOf(v);
+      }
+    }
+    return lease != null && isStampedNewer(lease, id) ? stampOf(lease) : null;
+  }
+
+  /** {@code true} if {@code value} begins with {@code op=<id>} and a space; no allocation. */
+  static boolean isStampedWith(String value, String id) {
+    return value.length() > 4 + id.length() && value.startsWith("op=") && value.startsWith(id, 3)
+        && value.charAt(3 + id.length()) == ' ';
+  }
+
+  private static boolean isStampedNewer(String value, String id) {
+    if (isStampedWith(value, id) || !value.startsWith("op=")) {
+      return false;
+    }
+    String stamp = stampOf(value);
+    return stamp != null && OperationIds.compare(stamp, id) > 0;
   }
 
   /**
@@ -491,8 +535,12 @@ public final class TagCodec {
         + " is missing; restore it, or begin a new operation to replace them");
   }
 
-  /** A step started or done proves the earlier ones done (the engine starts a step only after them). */
-  private static void repairStaleSteps(StepRecord[] steps) {
+  /**
+   * A step started or done proves the earlier ones done (the engine starts a step only after them).
+   *
+   * @return whether a step was repaired
+   */
+  private static boolean repairStaleSteps(StepRecord[] steps) {
     int proof = -1;
     for (int i = steps.length - 1; i >= 0; i--) {
       Status st = steps[i].status();
@@ -501,12 +549,15 @@ public final class TagCodec {
         break;
       }
     }
+    boolean repaired = false;
     for (int i = 0; i < proof; i++) {
       Status st = steps[i].status();
       if (st != Status.DONE && st != Status.FAILED) {
         steps[i] = steps[i].done();
+        repaired = true;
       }
     }
+    return repaired;
   }
 
   private static Decoded problem(String description) {
