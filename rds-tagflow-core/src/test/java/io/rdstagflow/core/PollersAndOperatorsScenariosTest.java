@@ -196,7 +196,7 @@ class PollersAndOperatorsScenariosTest {
     OperationStatus status = engine.poll(ID, old);
 
     assertThat(status.state()).isEqualTo(State.FAILED);
-    assertThat(status.description()).contains("no longer current").contains("a newer operation")
+    assertThat(status.description()).startsWith("flow restore-from-snapshot failed; since then a newer operation")
         .contains(current.since().toString());
     assertThat(f.rds.totalCalls()).isEqualTo(1);
     assertThat(engine.poll(ID, current).state()).isEqualTo(State.IN_PROGRESS);
@@ -307,7 +307,8 @@ class PollersAndOperatorsScenariosTest {
     assertThat(f.rds.count(REMOVE_TAGS)).isEqualTo(1);
     assertThat(f.tag("param:snapshot")).isNull();
     assertThat(f.tag("step:settings")).isEqualTo("seq=1 state=pending");
-    assertThat(f.tag("flow")).contains("since=2026-11-24T10:01:00Z state=running");
+    assertThat(f.tag("flow")).contains("since=2026-11-24T10:01:00Z prev=" + token.operationId().orElseThrow()
+        + "/failed state=running");
   }
 
   @Test

@@ -76,7 +76,7 @@ public final class Engine {
 
   /** See {@code TagStateMachine.startTags}. */
   public FlowStart startTags(String instanceId, Flow flow, Map<String, String> parameters) {
-    Operation op = newOperation(registered(flow), parameters, null);
+    Operation op = newOperation(registered(flow), parameters, null, null);
     Map<String, String> tags = s.codec().encode(op);
     if (tags.size() + leaseRoom() > TagRules.MAX_TAGS) {
       throw new TagLimitException(0, tags.size() + leaseRoom());
@@ -118,7 +118,10 @@ public final class Engine {
           + (decoded instanceof TagCodec.Decoded.Newer n ? n.description()
           : ((TagCodec.Decoded.Superseded) decoded).description()) + ")");
     }
-    Operation op = newOperation(def, parameters, s.codec().newestStamp(instance.tags()));
+    String previous = decoded instanceof TagCodec.Decoded.Found replaced
+        ? replaced.operation().id() + "/" + (replaced.operation().state() == Operation.State.SUCCEEDED
+            ? "succeeded" : "failed") : null;
+    Operation op = newOperation(def, parameters, s.codec().newestStamp(instance.tags()), previous);
     Map<String, String> tags = s.codec().encode(op);
     Map<String, String> old = s.codec().ownTags(instance.tags());
     int others = instance.tags().size() - old.size();
@@ -233,7 +236,8 @@ public final class Engine {
       steps.add(prefix ? fresh.done() : fresh);
     }
     Operation moved = new Operation(opId, flowName, target.version(), target.fingerprint(), since, now(),
-        Operation.State.RUNNING, null, null, steps, parameters, null);
+        Operation.State.RUNNING, null, null, steps, parameters, null,
+        decoded instanceof TagCodec.Decoded.Found f ? f.operation().previous() : null);
     write(instance, moved);
     log.info("instance {}: operation {} moved to flow {} definition {} by an operator", instanceId, opId, flowName,
         version);
@@ -336,7 +340,8 @@ public final class Engine {
     return true;
   }
 
-  private Operation newOperation(Flow flow, Map<String, String> parameters, String newestOnInstance) {
+  private Operation newOperation(Flow flow, Map<String, String> parameters, String newestOnInstance,
+      String previous) {
     checkParameters(flow, parameters);
     List<StepRecord> steps = new ArrayList<>();
     for (int i = 0; i < flow.steps().size(); i++) {
@@ -344,7 +349,7 @@ public final class Engine {
     }
     Instant now = now();
     return new Operation(OperationIds.nextAfter(newestOnInstance, now), flow.name(), flow.version(), flow.fingerprint(), now, null,
-        Operation.State.RUNNING, null, null, steps, new LinkedHashMap<>(parameters), null);
+        Operation.State.RUNNING, null, null, steps, new LinkedHashMap<>(parameters), null, previous);
   }
 
   private void checkParameters(Flow flow, Map<String, String> parameters) {

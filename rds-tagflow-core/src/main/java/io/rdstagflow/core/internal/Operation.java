@@ -24,6 +24,9 @@ import java.util.Optional;
  * @param steps       the steps' records, in flow order
  * @param parameters  the flow's parameters
  * @param lease       the claim lease, or {@code null}
+ * @param previous    how the operation this one replaced ended ({@code <id>/succeeded} or
+ *                    {@code <id>/failed}), so a late poll of that one still gets its answer; or
+ *                    {@code null}
  */
 public record Operation(
     String id,
@@ -37,7 +40,8 @@ public record Operation(
     String failure,
     List<StepRecord> steps,
     Map<String, String> parameters,
-    Lease lease) {
+    Lease lease,
+    String previous) {
 
   /** Running, or how it ended. */
   public enum State {
@@ -100,27 +104,27 @@ public record Operation(
   /** This operation with these step records. */
   public Operation withSteps(List<StepRecord> newSteps) {
     return new Operation(id, flowName, definition, fingerprint, since, restartedAt, state, endedAt, failure,
-        newSteps, parameters, lease);
+        newSteps, parameters, lease, previous);
   }
 
   /** This operation with this lease. */
   public Operation withLease(Lease newLease) {
     return new Operation(id, flowName, definition, fingerprint, since, restartedAt, state, endedAt, failure,
-        steps, parameters, newLease);
+        steps, parameters, newLease, previous);
   }
 
   /** Its terminal record: succeeded now. */
   public Operation succeeded(Instant now) {
     requireRunning("succeed");
     return new Operation(id, flowName, definition, fingerprint, since, restartedAt, State.SUCCEEDED, now, null,
-        steps, parameters, lease);
+        steps, parameters, lease, previous);
   }
 
   /** Its terminal record: failed now, as a whole for {@code why}, or (null) for its failed step. */
   public Operation failed(Instant now, String why) {
     requireRunning("fail");
     return new Operation(id, flowName, definition, fingerprint, since, restartedAt, State.FAILED, now, why,
-        steps, parameters, lease);
+        steps, parameters, lease, previous);
   }
 
   /** Running again after an operator's retry: the failed step pending, the running step's clock restarted. */
@@ -133,13 +137,13 @@ public record Operation(
       again.add(s.status() == StepRecord.Status.FAILED ? s.reset() : s.clockRestarted(now));
     }
     return new Operation(id, flowName, definition, fingerprint, since, now, State.RUNNING, null, null, again,
-        parameters, lease);
+        parameters, lease, previous);
   }
 
   /** The same operation moved to another definition of its flow, with these step records. */
   public Operation movedTo(int newDefinition, String newFingerprint, List<StepRecord> newSteps, Instant now) {
     return new Operation(id, flowName, newDefinition, newFingerprint, since, now, State.RUNNING, null, null,
-        newSteps, parameters, lease);
+        newSteps, parameters, lease, previous);
   }
 
   private void requireRunning(String what) {

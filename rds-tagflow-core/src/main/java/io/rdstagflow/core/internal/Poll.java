@@ -101,7 +101,11 @@ final class Poll {
       return notVisible();
     }
     if (decoded instanceof TagCodec.Decoded.Superseded sup) {
-      return token != null ? OperationStatus.failed(sup.description()) : OperationStatus.inProgress(sup.description());
+      if (token == null) {
+        return OperationStatus.inProgress(sup.description());
+      }
+      return sup.previousOutcome() == Operation.State.SUCCEEDED ? OperationStatus.succeeded(sup.description())
+          : OperationStatus.failed(sup.description());
     }
     if (decoded instanceof TagCodec.Decoded.Newer newer) {
       return OperationStatus.inProgress(newer.description());

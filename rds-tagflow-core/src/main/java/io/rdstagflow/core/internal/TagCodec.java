@@ -148,6 +148,9 @@ public final class TagCodec {
     if (op.restartedAt() != null) {
       b.append(" restarted=").append(Timestamps.format(op.restartedAt()));
     }
+    if (op.previous() != null) {
+      b.append(" prev=").append(op.previous());
+    }
     b.append(" state=").append(op.state().name().toLowerCase(java.util.Locale.ROOT));
     if (op.endedAt() != null) {
       b.append(" ended=").append(Timestamps.format(op.endedAt()));
@@ -227,7 +230,7 @@ public final class TagCodec {
      *
      * @param description what the poll answers
      */
-    record Superseded(String description) implements Decoded {}
+    record Superseded(String description, State previousOutcome) implements Decoded {}
 
     /**
      * Tags of a newer format version than this engine's: a newer rds-tagflow wrote them.
@@ -341,7 +344,7 @@ public final class TagCodec {
     String newer = newerStamp(target, stepValues, paramValues, leaseValue);
     if (newer != null) {
       return new Decoded.Superseded("tags of a newer operation (" + newer + ") than " + target
-          + " are on the instance: that operation has begun and is answered by its own token");
+          + " are on the instance: that operation has begun and is answered by its own token", null);
     }
     // Clean: every library tag is the operation's own and reads back as written, so a poll that
     // changes nothing need not encode anything to know it writes nothing.
@@ -445,7 +448,7 @@ public final class TagCodec {
       }
     }
     Operation op = new Operation(ff.op, ff.name, ff.def, flow.fingerprint(), ff.since, ff.restarted, ff.state,
-        ff.ended, ff.reason, List.of(steps), params, lease);
+        ff.ended, ff.reason, List.of(steps), params, lease, ff.prev);
     return new Decoded.Found(op, flow, reconstructed, clean);
   }
 
@@ -514,8 +517,16 @@ public final class TagCodec {
   }
 
   private Decoded superseded(OperationToken token, FlowFields current) {
-    return new Decoded.Superseded("operation " + token + " is no longer current: a newer operation, " + current.name
-        + " since " + Timestamps.format(current.since) + ", has begun on the instance");
+    String newer = "a newer operation, " + current.name + " since " + Timestamps.format(current.since)
+        + ", has begun on the instance";
+    String id = token.operationId().orElseThrow();
+    if (current.prev != null && current.prev.startsWith(id + "/")) {
+      // The operation that replaced it recorded how it ended.
+      State outcome = current.prev.endsWith("/succeeded") ? State.SUCCEEDED : State.FAILED;
+      return new Decoded.Superseded("flow " + token.flowName().orElse("") + " "
+          + (outcome == State.SUCCEEDED ? "succeeded" : "failed") + "; since then " + newer, outcome);
+    }
+    return new Decoded.Superseded("operation " + token + " is no longer current: " + newer, null);
   }
 
   private Decoded unknown(FlowRegistry flows, FlowFields ff, String flowValue) {
@@ -652,6 +663,7 @@ public final class TagCodec {
     String fp;
     Instant since;
     Instant restarted;
+    String prev;
     State state;
     Instant ended;
     String reason;
@@ -689,6 +701,12 @@ public final class TagCodec {
       } else if (is(t, name, eq, "restarted")) {
         restarted = Timestamps.parse(t, v, end);
         return restarted == null ? badTime(t, name, end) : null;
+      } else if (is(t, name, eq, "prev")) {
+        prev = t.substring(v, end);
+        int slash = prev.indexOf('/');
+        return slash > 0 && OperationIds.isValid(prev.substring(0, slash))
+            && (prev.endsWith("/succeeded") || prev.endsWith("/failed")) ? null
+            : "prev=" + prev + " is not <operation id>/succeeded or /failed";
       } else if (is(t, name, eq, "state")) {
         for (State s : State.values()) {
           if (is(t, v, end, s.name().toLowerCase(java.util.Locale.ROOT))) {

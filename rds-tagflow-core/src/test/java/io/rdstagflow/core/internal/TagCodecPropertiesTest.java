@@ -179,14 +179,16 @@ class TagCodecPropertiesTest {
           List<StepRecord> records = st == Operation.State.SUCCEEDED
               ? s.stream().map(r -> StepRecord.pending(r.name(), r.seq()).done()).toList() : s;
           Instant ended = st == Operation.State.RUNNING ? null : since.plusSeconds(3600);
+          String prev = since.getEpochSecond() % 2 == 0 ? null
+              : OperationIds.next(since.minusSeconds(60)) + (since.getEpochSecond() % 3 == 0 ? "/succeeded" : "/failed");
           Operation raw = new Operation(id, flowName, 1, fingerprint(flowName, records), since, restarted, st, ended,
-              null, records, p, l);
+              null, records, p, l, prev);
           if (st != Operation.State.FAILED || failure == null) {
             return raw;
           }
           TagCodec codec = new TagCodec("tagflow:");
           return new Operation(id, flowName, 1, raw.fingerprint(), since, restarted, st, ended,
-              codec.fitFlowReason(raw, failure), records, p, l);
+              codec.fitFlowReason(raw, failure), records, p, l, prev);
         });
   }
 
@@ -226,7 +228,7 @@ class TagCodecPropertiesTest {
   private static Operation operation(String id, Flow flow, List<StepRecord> steps, Map<String, String> params,
       Lease lease) {
     return new Operation(id, flow.name(), 1, flow.fingerprint(), START, null, Operation.State.RUNNING, null, null,
-        steps, new LinkedHashMap<>(params), lease);
+        steps, new LinkedHashMap<>(params), lease, null);
   }
 
   private static StepRecord withReason(StepRecord s, String reason) {
