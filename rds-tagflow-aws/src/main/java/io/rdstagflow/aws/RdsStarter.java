@@ -44,88 +44,91 @@ public final class RdsStarter {
   }
 
   /**
-   * Restores an instance from a snapshot with the flow's tags.
-   *
-   * @throws io.rdstagflow.core.TagflowException if the flow is unknown, a parameter is invalid or
-   *     the tags would not fit; no call was made
-   */
-  public OperationToken restoreFromSnapshot(String flowName, Map<String, String> parameters,
-      RestoreDbInstanceFromDbSnapshotRequest request) {
-    FlowStart start = engine.startTags(request.dbInstanceIdentifier(), flowName, parameters);
-    rds.restoreDBInstanceFromDBSnapshot(request.toBuilder().tags(merged(start, request.tags())).build());
-    engine.startAccepted(request.dbInstanceIdentifier(), start);
-    return start.token();
-  }
-
-  /** As {@link #restoreFromSnapshot(String, Map, RestoreDbInstanceFromDbSnapshotRequest)}, shaping the request in place. */
-  public OperationToken restoreFromSnapshot(String flowName, Map<String, String> parameters,
-      Consumer<RestoreDbInstanceFromDbSnapshotRequest.Builder> request) {
-    return restoreFromSnapshot(flowName, parameters, RestoreDbInstanceFromDbSnapshotRequest.builder().applyMutation(request).build());
-  }
-
-  /** Restores an instance to a point in time with the flow's tags; see {@link #restoreFromSnapshot}. */
-  public OperationToken restoreToPointInTime(String flowName, Map<String, String> parameters,
-      RestoreDbInstanceToPointInTimeRequest request) {
-    FlowStart start = engine.startTags(request.targetDBInstanceIdentifier(), flowName, parameters);
-    rds.restoreDBInstanceToPointInTime(request.toBuilder().tags(merged(start, request.tags())).build());
-    engine.startAccepted(request.targetDBInstanceIdentifier(), start);
-    return start.token();
-  }
-
-  /** As {@link #restoreToPointInTime(String, Map, RestoreDbInstanceToPointInTimeRequest)}, shaping the request in place. */
-  public OperationToken restoreToPointInTime(String flowName, Map<String, String> parameters,
-      Consumer<RestoreDbInstanceToPointInTimeRequest.Builder> request) {
-    return restoreToPointInTime(flowName, parameters, RestoreDbInstanceToPointInTimeRequest.builder().applyMutation(request).build());
-  }
-
-  /** Creates an instance with the flow's tags; see {@link #restoreFromSnapshot}. */
-  public OperationToken create(String flowName, Map<String, String> parameters, CreateDbInstanceRequest request) {
-    FlowStart start = engine.startTags(request.dbInstanceIdentifier(), flowName, parameters);
-    rds.createDBInstance(request.toBuilder().tags(merged(start, request.tags())).build());
-    engine.startAccepted(request.dbInstanceIdentifier(), start);
-    return start.token();
-  }
-
-  /** As {@link #create(String, Map, CreateDbInstanceRequest)}, shaping the request in place. */
-  public OperationToken create(String flowName, Map<String, String> parameters,
-      Consumer<CreateDbInstanceRequest.Builder> request) {
-    return create(flowName, parameters, CreateDbInstanceRequest.builder().applyMutation(request).build());
-  }
-
-  /**
-   * Restores an instance from a snapshot with the tags of an operation of this flow (which the
-   * engine must have registered).
+   * Restores an instance from a snapshot with the tags of an operation of this flow (registered
+   * with the engine).
    *
    * @throws io.rdstagflow.core.TagflowException if the flow is not registered, a parameter is
    *     invalid or the tags would not fit; no call was made
    */
   public OperationToken restoreFromSnapshot(Flow flow, Map<String, String> parameters,
-      Consumer<RestoreDbInstanceFromDbSnapshotRequest.Builder> request) {
-    RestoreDbInstanceFromDbSnapshotRequest r = RestoreDbInstanceFromDbSnapshotRequest.builder().applyMutation(request)
-        .build();
-    FlowStart start = engine.startTags(r.dbInstanceIdentifier(), flow, parameters);
-    rds.restoreDBInstanceFromDBSnapshot(r.toBuilder().tags(merged(start, r.tags())).build());
-    engine.startAccepted(r.dbInstanceIdentifier(), start);
-    return start.token();
+      RestoreDbInstanceFromDbSnapshotRequest request) {
+    FlowStart start = engine.startTags(request.dbInstanceIdentifier(), flow, parameters);
+    rds.restoreDBInstanceFromDBSnapshot(request.toBuilder().tags(merged(start, request.tags())).build());
+    return accepted(request.dbInstanceIdentifier(), start);
   }
 
-  /** Restores an instance to a point in time with the tags of an operation of this flow. */
+  /** As {@link #restoreFromSnapshot(Flow, Map, RestoreDbInstanceFromDbSnapshotRequest)}, shaping the request in place. */
+  public OperationToken restoreFromSnapshot(Flow flow, Map<String, String> parameters,
+      Consumer<RestoreDbInstanceFromDbSnapshotRequest.Builder> request) {
+    return restoreFromSnapshot(flow, parameters, RestoreDbInstanceFromDbSnapshotRequest.builder().applyMutation(request)
+        .build());
+  }
+
+  /** As {@link #restoreFromSnapshot(Flow, Map, RestoreDbInstanceFromDbSnapshotRequest)} for the newest flow of this name. */
+  public OperationToken restoreFromSnapshot(String flowName, Map<String, String> parameters,
+      RestoreDbInstanceFromDbSnapshotRequest request) {
+    return restoreFromSnapshot(engine.flow(flowName), parameters, request);
+  }
+
+  /** As {@link #restoreFromSnapshot(String, Map, RestoreDbInstanceFromDbSnapshotRequest)}, shaping the request in place. */
+  public OperationToken restoreFromSnapshot(String flowName, Map<String, String> parameters,
+      Consumer<RestoreDbInstanceFromDbSnapshotRequest.Builder> request) {
+    return restoreFromSnapshot(engine.flow(flowName), parameters, request);
+  }
+
+  /** Restores an instance to a point in time with the flow's tags; see {@link #restoreFromSnapshot}. */
+  public OperationToken restoreToPointInTime(Flow flow, Map<String, String> parameters,
+      RestoreDbInstanceToPointInTimeRequest request) {
+    FlowStart start = engine.startTags(request.targetDBInstanceIdentifier(), flow, parameters);
+    rds.restoreDBInstanceToPointInTime(request.toBuilder().tags(merged(start, request.tags())).build());
+    return accepted(request.targetDBInstanceIdentifier(), start);
+  }
+
+  /** As {@link #restoreToPointInTime(Flow, Map, RestoreDbInstanceToPointInTimeRequest)}, shaping the request in place. */
   public OperationToken restoreToPointInTime(Flow flow, Map<String, String> parameters,
       Consumer<RestoreDbInstanceToPointInTimeRequest.Builder> request) {
-    RestoreDbInstanceToPointInTimeRequest r = RestoreDbInstanceToPointInTimeRequest.builder().applyMutation(request)
-        .build();
-    FlowStart start = engine.startTags(r.targetDBInstanceIdentifier(), flow, parameters);
-    rds.restoreDBInstanceToPointInTime(r.toBuilder().tags(merged(start, r.tags())).build());
-    engine.startAccepted(r.targetDBInstanceIdentifier(), start);
-    return start.token();
+    return restoreToPointInTime(flow, parameters, RestoreDbInstanceToPointInTimeRequest.builder().applyMutation(request)
+        .build());
   }
 
-  /** Creates an instance with the tags of an operation of this flow. */
+  /** As {@link #restoreToPointInTime(Flow, Map, RestoreDbInstanceToPointInTimeRequest)} for the newest flow of this name. */
+  public OperationToken restoreToPointInTime(String flowName, Map<String, String> parameters,
+      RestoreDbInstanceToPointInTimeRequest request) {
+    return restoreToPointInTime(engine.flow(flowName), parameters, request);
+  }
+
+  /** As {@link #restoreToPointInTime(String, Map, RestoreDbInstanceToPointInTimeRequest)}, shaping the request in place. */
+  public OperationToken restoreToPointInTime(String flowName, Map<String, String> parameters,
+      Consumer<RestoreDbInstanceToPointInTimeRequest.Builder> request) {
+    return restoreToPointInTime(engine.flow(flowName), parameters, request);
+  }
+
+  /** Creates an instance with the flow's tags; see {@link #restoreFromSnapshot}. */
+  public OperationToken create(Flow flow, Map<String, String> parameters, CreateDbInstanceRequest request) {
+    FlowStart start = engine.startTags(request.dbInstanceIdentifier(), flow, parameters);
+    rds.createDBInstance(request.toBuilder().tags(merged(start, request.tags())).build());
+    return accepted(request.dbInstanceIdentifier(), start);
+  }
+
+  /** As {@link #create(Flow, Map, CreateDbInstanceRequest)}, shaping the request in place. */
   public OperationToken create(Flow flow, Map<String, String> parameters, Consumer<CreateDbInstanceRequest.Builder> request) {
-    CreateDbInstanceRequest r = CreateDbInstanceRequest.builder().applyMutation(request).build();
-    FlowStart start = engine.startTags(r.dbInstanceIdentifier(), flow, parameters);
-    rds.createDBInstance(r.toBuilder().tags(merged(start, r.tags())).build());
-    engine.startAccepted(r.dbInstanceIdentifier(), start);
+    return create(flow, parameters, CreateDbInstanceRequest.builder().applyMutation(request).build());
+  }
+
+  /** As {@link #create(Flow, Map, CreateDbInstanceRequest)} for the newest flow of this name. */
+  public OperationToken create(String flowName, Map<String, String> parameters, CreateDbInstanceRequest request) {
+    return create(engine.flow(flowName), parameters, request);
+  }
+
+  /** As {@link #create(String, Map, CreateDbInstanceRequest)}, shaping the request in place. */
+  public OperationToken create(String flowName, Map<String, String> parameters,
+      Consumer<CreateDbInstanceRequest.Builder> request) {
+    return create(engine.flow(flowName), parameters, request);
+  }
+
+  /** RDS accepted the request that carried the operation's tags: it has begun. */
+  private OperationToken accepted(String instanceId, FlowStart start) {
+    engine.startAccepted(instanceId, start);
     return start.token();
   }
 

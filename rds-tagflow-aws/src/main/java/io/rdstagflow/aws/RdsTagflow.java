@@ -74,20 +74,10 @@ public final class RdsTagflow {
   /**
    * The newest registered definition of the flow with this name.
    *
-   * @throws IllegalArgumentException if none is registered, naming the registered ones
+   * @throws io.rdstagflow.core.UnknownFlowException if none is registered, naming the registered ones
    */
   public Flow flow(String name) {
-    Flow newest = null;
-    for (Flow f : flows) {
-      if (f.name().equals(name) && (newest == null || f.version() > newest.version())) {
-        newest = f;
-      }
-    }
-    if (newest == null) {
-      throw new IllegalArgumentException("no flow named '" + name + "' is registered; registered: "
-          + flows.stream().map(Flow::name).distinct().toList());
-    }
-    return newest;
+    return engine.flow(name);
   }
 
   /** Builds an {@link RdsTagflow}. Not thread-safe. */

@@ -67,8 +67,8 @@ class RdsTagflowTest {
         r -> r.dbInstanceIdentifier("svc-2").dbSnapshotIdentifier("nightly")))
         .isInstanceOf(UnknownFlowException.class);
     assertThat(rds.calls().all()).isEmpty();
-    assertThatThrownBy(() -> tagflow.flow("restore-from-snapshot")).isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("registered: [noop]");
+    assertThatThrownBy(() -> tagflow.flow("restore-from-snapshot")).isInstanceOf(UnknownFlowException.class)
+        .hasMessageContaining("[noop]");
     assertThatThrownBy(() -> RdsTagflow.builder(rds).build()).isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("register at least one flow");
   }

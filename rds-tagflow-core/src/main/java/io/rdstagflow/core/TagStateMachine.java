@@ -248,6 +248,15 @@ public final class TagStateMachine {
     return engine.moveToDefinition(Objects.requireNonNull(instanceId, "instanceId"), version);
   }
 
+  /**
+   * The newest registered definition of the flow with this name.
+   *
+   * @throws UnknownFlowException if none is registered, naming the registered ones
+   */
+  public Flow flow(String flowName) {
+    return engine.flow(Objects.requireNonNull(flowName, "flowName"));
+  }
+
   /** The prefix of the engine's tag keys. */
   public String tagPrefix() {
     return engine.settings().codec().prefix();
