@@ -31,6 +31,7 @@ public final class Flow {
   private final List<Step> steps;
   private final List<StepPolicy> policies;
   private final Deadline deadline;
+  private final String fingerprint;
 
   private Flow(Builder b) {
     this.name = b.name;
@@ -42,6 +43,11 @@ public final class Flow {
     }
     this.policies = List.copyOf(resolved);
     this.deadline = b.flowDeadline;
+    int h = 17;
+    for (Step s : steps) {
+      h = 31 * h + s.name().hashCode();
+    }
+    this.fingerprint = String.format(java.util.Locale.ROOT, "%04x", (h ^ (h >>> 16)) & 0xffff);
   }
 
   /**
@@ -73,11 +79,7 @@ public final class Flow {
    * list changed without a new version number is refused instead of being run.
    */
   public String fingerprint() {
-    int h = 17;
-    for (Step s : steps) {
-      h = 31 * h + s.name().hashCode();
-    }
-    return String.format(java.util.Locale.ROOT, "%04x", (h ^ (h >>> 16)) & 0xffff);
+    return fingerprint;
   }
 
   /** The steps, in the order they run. */

@@ -31,9 +31,11 @@ public final class StepRecord {
     /** Failed for good; the operation has failed. */
     FAILED;
 
+    private final String word = name().toLowerCase(Locale.ROOT);
+
     /** The word written in the tag. */
     public String word() {
-      return name().toLowerCase(Locale.ROOT);
+      return word;
     }
   }
 

@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * Encodes an {@link Operation} to tags and decodes it back: tag format version 2, documented field
@@ -33,7 +32,6 @@ public final class TagCodec {
   public static final int VERSION = 2;
 
   private static final int MAX_QUOTED_VALUE = 100;
-  private static final Pattern STEP_NAME = Pattern.compile("[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?");
 
   private final String prefix;
   private final String flowKey;
@@ -81,9 +79,24 @@ public final class TagCodec {
       return true;
     }
     if (key.startsWith(stepPrefix)) {
-      return STEP_NAME.matcher(key.substring(stepPrefix.length())).matches();
+      return isStepName(key, stepPrefix.length());
     }
     return key.startsWith(paramPrefix) && key.length() > paramPrefix.length();
+  }
+
+  /** {@code key[from..]} is a step name: 1 to 40 of {@code [a-z0-9-]}, a letter or digit at each end. */
+  private static boolean isStepName(String key, int from) {
+    int n = key.length() - from;
+    if (n < 1 || n > 40 || key.charAt(from) == '-' || key.charAt(key.length() - 1) == '-') {
+      return false;
+    }
+    for (int i = from; i < key.length(); i++) {
+      char c = key.charAt(i);
+      if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The library's own tags among these, in their order. */
@@ -151,7 +164,7 @@ public final class TagCodec {
     if (op.previous() != null) {
       b.append(" prev=").append(op.previous());
     }
-    b.append(" state=").append(op.state().name().toLowerCase(java.util.Locale.ROOT));
+    b.append(" state=").append(STATE_WORDS[op.state().ordinal()]);
     if (op.endedAt() != null) {
       b.append(" ended=").append(Timestamps.format(op.endedAt()));
     }
@@ -689,7 +702,7 @@ public final class TagCodec {
         return version < 1 ? badNumber(t, name, end, "a format version") : null;
       } else if (is(t, name, eq, "name")) {
         this.name = t.substring(v, end);
-        return STEP_NAME.matcher(this.name).matches() ? null : "name=" + this.name + " is not a flow name";
+        return isStepName(this.name, 0) ? null : "name=" + this.name + " is not a flow name";
       } else if (is(t, name, eq, "def")) {
         def = positiveInt(t, v, end);
         return def < 1 ? badNumber(t, name, end, "a definition version") : null;
@@ -708,9 +721,9 @@ public final class TagCodec {
             && (prev.endsWith("/succeeded") || prev.endsWith("/failed")) ? null
             : "prev=" + prev + " is not <operation id>/succeeded or /failed";
       } else if (is(t, name, eq, "state")) {
-        for (State s : State.values()) {
-          if (is(t, v, end, s.name().toLowerCase(java.util.Locale.ROOT))) {
-            state = s;
+        for (int i = 0; i < STATES.length; i++) {
+          if (is(t, v, end, STATE_WORDS[i])) {
+            state = STATES[i];
             return null;
           }
         }
@@ -743,6 +756,8 @@ public final class TagCodec {
   }
 
   private static final Status[] STATUSES = Status.values();
+  private static final State[] STATES = State.values();
+  private static final String[] STATE_WORDS = {"running", "succeeded", "failed"};
 
   private static final class StepFields implements FieldSink {
     final String[] opHolder = new String[1];
