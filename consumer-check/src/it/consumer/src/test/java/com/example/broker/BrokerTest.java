@@ -11,7 +11,6 @@ import io.rdstagflow.testkit.VirtualClock;
 import io.rdstagflow.aws.SdkRdsGateway;
 import java.lang.module.ModuleFinder;
 import java.nio.file.Path;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
@@ -19,7 +18,7 @@ import org.junit.jupiter.api.Test;
 class BrokerTest {
 
   @Test
-  void restoreFromSnapshotThenItsOwnFlowBothSucceed() {
+  void restoreFromSnapshotThenItsOwnIamFlowBothSucceedAndTheIamSettingIsOnInRds() {
     VirtualClock clock = VirtualClock.create();
     FakeRds fake = FakeRds.builder().clock(clock).build();
     fake.givenSnapshot(s -> s.dbSnapshotIdentifier("nightly").engine("postgres").masterUsername("master"));
@@ -28,9 +27,12 @@ class BrokerTest {
     String restore = broker.provision("svc-1", "nightly");
     assertEquals("succeeded", pollUntilFinal(broker, fake, clock, restore));
 
-    String owner = broker.recordOwner("svc-1", "payments");
-    assertEquals("succeeded", pollUntilFinal(broker, fake, clock, owner));
-    assertEquals(Set.of("svc-1=payments"), broker.ownerStep().owners());
+    String iam = broker.enableIamAuth("svc-1");
+    assertEquals("succeeded", pollUntilFinal(broker, fake, clock, iam));
+    assertEquals(Boolean.TRUE, fake.describeDBInstances(r -> r.dbInstanceIdentifier("svc-1")).dbInstances().get(0)
+        .iamDatabaseAuthenticationEnabled());
+    assertEquals(400, broker.lastOperation("svc-1", "not-a-token").httpStatus());
+    assertEquals("succeeded", broker.lastOperation("svc-1", "").state()); // no token: the instance status alone
   }
 
   /** The jars on this class path are the installed ones, and carry their stable module names. */
