@@ -23,6 +23,8 @@ final class ExecutionJournal {
     CRASH("crash before the record"),
     /** The tag write that would have recorded it failed transiently (poll-scenarios row 19). */
     UNRECORDED("record write failed"),
+    /** The previous execution's own call took effect but answered with an error (a lost response). */
+    LOST_ANSWER("answer lost (call took effect)"),
     /** Another poll was in flight at the same time (design: several brokers). */
     CONCURRENT("concurrent poller"),
     /** The poll's describe showed tags older than RDS held (describe lag). */
@@ -119,6 +121,11 @@ final class ExecutionJournal {
     PollRecord p = repeat.poll();
     if (p == q) {
       return Cause.UNEXPLAINED; // one poll never runs a step's action twice
+    }
+    for (PollRecord.Call c : q.calls) {
+      if (c.index() == previous.callIndex() && !c.ok()) {
+        return Cause.LOST_ANSWER;
+      }
     }
     if (!q.recordedAfter(previous.callIndex())) {
       if (q.crashed) {

@@ -12,7 +12,12 @@ import io.rdstagflow.core.OperationStatus;
 import io.rdstagflow.core.OperationToken;
 import io.rdstagflow.core.Step;
 import io.rdstagflow.core.TagStateMachine;
-import io.rdstagflow.core.internal.TagCodec;
+import io.rdstagflow.aws.explorer.ChaosRds;
+import io.rdstagflow.aws.explorer.PromiseChecker;
+import io.rdstagflow.core.ConcurrentOperationException;
+import io.rdstagflow.core.RdsCallException;
+import io.rdstagflow.core.StepContext;
+import io.rdstagflow.core.StepResult;
 import io.rdstagflow.testkit.FakeRds;
 import io.rdstagflow.testkit.InstanceHistory;
 import io.rdstagflow.testkit.VirtualClock;
@@ -33,6 +38,8 @@ import java.util.Random;
 import java.util.TreeMap;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.SdkRequest;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.rds.model.DBInstance;
 import software.amazon.awssdk.services.rds.RdsClient;
 import software.amazon.awssdk.services.rds.model.AddTagsToResourceRequest;
 import software.amazon.awssdk.services.rds.model.DescribeDbInstancesResponse;
@@ -56,7 +63,6 @@ final class FlowRun {
   /** The password seed: the soak proves it, and every password derived from it, reach nowhere. */
   static final String PASSWORD_SEED = "soak-password-seed-never-in-a-tag-0123456789";
   private static final String PREFIX = TagStateMachine.DEFAULT_TAG_PREFIX;
-  private static final String FLOW_KEY = PREFIX + "flow";
   private static final Duration MAX_CLOCK_OFFSET = Duration.ofSeconds(10);
   private static final int MAX_POLLS = 20_000;
 
@@ -81,9 +87,11 @@ final class FlowRun {
   private OperationToken token;
   private Instant restoredAt;
   private Duration blocked = Duration.ZERO;
+  /** The restore's final answer (the existing checks are the restore's), its poll and time. */
   private OperationStatus outcome;
   private PollRecord outcomePoll;
   private Instant outcomeAt;
+  private Instant restoreBound;
   private Edit edit;
   private Instant failureAt;
   /** When an engine first removed the flow's tags (finished it), whether or not its answer arrived. */
@@ -91,13 +99,47 @@ final class FlowRun {
   /** Whether the poll that finished the flow acted on a describe that lagged behind RDS. */
   private boolean finishedStale;
 
+  // ---- the adversary's additions
+  private final String prefix;
+  private final ChaosRds chaos;
+  private final PromiseChecker checker;
+  /** The operation the platform is polling now, its start and the faults' blocked time when it began. */
+  private PromiseChecker.Operation op;
+  private Instant opStart;
+  private Duration blockedAtOpStart = Duration.ZERO;
+  private Duration gaps = Duration.ZERO;
+  private Duration pendingGap;
+  /** Faults pending in the chaos layer: throttling, errors, lost responses, held writes, lags. */
+  private int throttleNext;
+  private double throttleShare;
+  private final Random throttleRandom;
+  private final Map<String, java.util.ArrayDeque<String[]>> failNext = new TreeMap<>();
+  private final Map<String, Integer> lostNext = new TreeMap<>();
+  private final Map<String, java.util.ArrayDeque<Integer>> lateNext = new TreeMap<>();
+  private Duration bothLag = Duration.ZERO;
+  private Duration attrLag = Duration.ZERO;
+  private Duration tagLag = Duration.ZERO;
+  private Instant beginLagUntil;
+  private Instant beginLagTagsAsOf;
+  private Instant afterBeginDelivery;
+  private boolean quiet;
+  /** A begin whose write was lost or held (so a repeated begin is ambiguous). */
+  private boolean beginWriteFaulted;
+  private int staleRefusals;
+
   /** A hand edit that was applied: what, when, to which keys. */
   private record Edit(FlowScenario.EditKind kind, Instant at, List<String> keys, String value) {}
 
   FlowRun(FlowScenario scenario) {
     this.sc = scenario;
     this.r = new Random(scenario.seed ^ 0x5DEECE66DL);
+    this.throttleRandom = new Random(scenario.seed ^ 0x7407_7113L);
+    this.prefix = scenario.prefix;
     this.rds = FakeRds.builder().clock(clock).timings(scenario.timings).seed(scenario.seed).build();
+    this.chaos = new ChaosRds(rds, INSTANCE);
+    this.chaos.policy(this::decide);
+    this.checker = new PromiseChecker(rds, INSTANCE, new PromiseChecker.RestoreSpec(scenario.rebootNeeded ? "pg-custom" : null,
+        7), FlowScenario.FLOW_DEADLINE, FlowScenario.STEP_DEADLINE);
     this.waits = new RecordingUsersStep.WaitBudget(scenario.usersWaits);
     this.processes = new BrokerProcess[scenario.processes];
     for (int i = 0; i < processes.length; i++) {
@@ -113,28 +155,45 @@ final class FlowRun {
     rds.createDBParameterGroup(g -> g.dbParameterGroupName("pg-custom").dbParameterGroupFamily("postgres15")
         .description("the broker's tuned parameters"));
     if (sc.lagAtRestoreSeconds > 0) {
-      rds.faults().describeLag(Duration.ofSeconds(sc.lagAtRestoreSeconds));
+      bothLag = Duration.ofSeconds(sc.lagAtRestoreSeconds);
       count("describe lag", 1);
     }
+    List<Tag> requestTags = new ArrayList<>();
+    requestTags.add(Tag.builder().key("team").value("payments").build());
+    sc.userTags.forEach((k, v) -> requestTags.add(Tag.builder().key(k).value(v).build()));
     // The restore is the broker's provision request, made before the platform's first poll.
     token = new RdsStarter(rds, processes[0].engine).restoreFromSnapshot(ReadyFlows.RESTORE_FROM_SNAPSHOT,
         Map.of("snapshot", "nightly"),
         q -> q.dbInstanceIdentifier(INSTANCE).dbSnapshotIdentifier("nightly").dbInstanceClass("db.t3.micro")
-            .tags(Tag.builder().key("team").value("payments").build()));
+            .tags(requestTags));
     restoredAt = clock.instant();
+    opStart = restoredAt;
+    op = checker.add(PromiseChecker.Kind.RESTORE, token, restoredAt, null,
+        sc.newDefinition != null && sc.newDefinition[0]);
     if (sc.throttleShare > 0) {
-      rds.faults().throttleShare(sc.throttleShare);
+      throttleShare = sc.throttleShare;
     }
     if (sc.instanceFailure != null) {
       rds.faults().failInstanceAfter(INSTANCE, sc.instanceFailure.status(), sc.instanceFailure.after());
       failureAt = restoredAt.plus(sc.instanceFailure.after());
+      checker.instanceFailed(failureAt);
     }
     int nextFault = 0;
+    int begun = 0;
     Instant next = restoredAt.plus(sc.firstPoll);
-    while (outcome == null) {
+    while (true) {
       advanceTo(next);
       while (nextFault < sc.faults.size() && !restoredAt.plus(sc.faults.get(nextFault).at()).isAfter(clock.instant())) {
         apply(sc.faults.get(nextFault++));
+      }
+      deliverDue();
+      if (pendingGap != null) {
+        // The platform stops polling for a while (its workers were busy, a network partition): hours later it asks again.
+        Duration gap = pendingGap;
+        pendingGap = null;
+        gaps = gaps.plus(gap);
+        next = clock.instant().plus(gap);
+        continue;
       }
       Instant roundAt = clock.instant();
       BrokerProcess p = processes[r.nextInt(processes.length)];
@@ -144,14 +203,140 @@ final class FlowRun {
       if (top.crashed || top.hitInjectedFault()) {
         blocked = blocked.plus(Duration.between(roundAt, next));
       }
-      if (outcome == null && (clock.instant().isAfter(bound()) || polls.size() > MAX_POLLS)) {
-        violate("stuck", "stuck in progress at " + clock.instant() + " after " + polls.size() + " polls; bound "
-            + bound() + " (deadline plus " + blocked + " blocked by faults)");
+      if (op.finalAnswer != null) {
+        if (op.index == 1) {
+          restoreBound = bound();
+        }
+        again(op);
+        if (op.finalAnswer.state() != OperationStatus.State.SUCCEEDED || begun >= sc.updates) {
+          break;
+        }
+        begun++;
+        if (!beginUpdate(begun)) {
+          break;
+        }
+        next = clock.instant().plus(sc.pollInterval).plusMillis(r.nextInt(3000));
+        continue;
+      }
+      if (clock.instant().isAfter(bound()) || polls.size() > MAX_POLLS) {
+        String why = "stuck in progress after " + polls.size() + " polls; bound " + bound() + " (deadline plus "
+            + blocked.minus(blockedAtOpStart) + " blocked by faults and " + gaps + " of platform gaps)";
+        if (op.index == 1) {
+          violate("stuck", why + " at " + clock.instant());
+        } else {
+          checker.stuck(op, clock.instant(), why);
+        }
         break;
       }
     }
     check();
     return result();
+  }
+
+  /** The platform asks again with an ended operation's token (a retried request), without faults: the same answer. */
+  private void again(PromiseChecker.Operation o) {
+    clock.advance(Duration.ofSeconds(1));
+    boolean wasQuiet = quiet;
+    quiet = true;
+    BrokerProcess p = processes[0];
+    if (p.life.dead) {
+      p.start();
+    }
+    try {
+      OperationStatus again = p.engine.poll(INSTANCE, o.token);
+      texts.add(again.toString());
+      checker.heardAgain(o, again, clock.instant());
+      if (again.state() == OperationStatus.State.SUCCEEDED) {
+        checker.heardSucceeded(o, clock.instant(), chaos.truthNow());
+      }
+    } catch (RuntimeException e) {
+      violate("poll threw", "the repeated poll for " + o + " threw " + e);
+    } finally {
+      quiet = wasQuiet;
+    }
+  }
+
+  /**
+   * The platform begins the next update-plan as soon as it heard succeeded, through the first
+   * process, retrying a begin that failed transiently; {@code false} if the chain ends here.
+   */
+  private boolean beginUpdate(int n) {
+    if (n == 1 && sc.deferredChange) {
+      // The owner changes Multi-AZ for the next maintenance window: a pending value that stays on an available instance.
+      try {
+        rds.modifyDBInstance(q -> q.dbInstanceIdentifier(INSTANCE).multiAZ(true).applyImmediately(false));
+        count("deferred change (maintenance window)", 1);
+      } catch (AwsServiceException e) {
+        count("deferred change skipped (instance busy)", 1);
+      }
+    }
+    String cls = n % 2 == 1 ? "db.t3.small" : "db.t3.medium";
+    BrokerProcess p = processes[0];
+    beginWriteFaulted = false;
+    boolean ambiguous = false;
+    for (int attempt = 0; attempt < 6; attempt++) {
+      if (p.life.dead) {
+        p.start();
+      }
+      clock.advance(Duration.ofSeconds(attempt == 0 ? 1 : 10));
+      Instant at = clock.instant();
+      try {
+        OperationToken t = p.engine.begin(INSTANCE, ReadyFlows.UPDATE_PLAN, Map.of("class", cls));
+        startOperation(t, at, cls);
+        return true;
+      } catch (RdsCallException e) {
+        texts.add(e.getMessage());
+        ambiguous = ambiguous || beginWriteFaulted;
+        count("begin failed transiently", 1);
+      } catch (ConcurrentOperationException e) {
+        texts.add(e.getMessage());
+        if (ambiguous) {
+          checker.ambiguousBeginRefused(op, at, e.getMessage());
+          return false;
+        }
+        // A lagging describe may show the ended operation still running: asked again without faults,
+        // only a refusal is debris.
+        quiet = true;
+        try {
+          clock.advance(Duration.ofSeconds(1));
+          OperationToken t = p.engine.begin(INSTANCE, ReadyFlows.UPDATE_PLAN, Map.of("class", cls));
+          count("begin refused on a stale describe, accepted again", 1);
+          startOperation(t, clock.instant(), cls);
+          return true;
+        } catch (ConcurrentOperationException again) {
+          checker.beginRefused(op, clock.instant(), again.getMessage());
+          return false;
+        } finally {
+          quiet = false;
+        }
+      }
+    }
+    count("begin gave up", 1);
+    return false;
+  }
+
+  private void startOperation(OperationToken t, Instant at, String cls) {
+    token = t;
+    op = checker.add(PromiseChecker.Kind.UPDATE, t, at, cls, false);
+    opStart = at;
+    blockedAtOpStart = blocked;
+    count("update-plan begun", 1);
+    if (sc.beginLag) {
+      beginLagUntil = clock.instant().plusSeconds(sc.beginLagSeconds);
+      beginLagTagsAsOf = at.minusMillis(1);
+      count("tag lag right after begin", 1);
+    }
+    afterBeginDelivery = clock.instant().plusSeconds(1 + r.nextInt(90));
+  }
+
+  /** Delivers the held writes whose time has come. */
+  private void deliverDue() {
+    Instant now = clock.instant();
+    if (afterBeginDelivery != null && !now.isBefore(afterBeginDelivery)) {
+      chaos.deliver(w -> w.label.equals("after-begin"));
+      afterBeginDelivery = null;
+    }
+    chaos.deliver(w -> w.label.startsWith("at ") && !Instant.parse(w.label.substring(3)).isAfter(now));
   }
 
   private void advanceTo(Instant t) {
@@ -162,19 +347,20 @@ final class FlowRun {
   }
 
   /**
-   * The latest a final answer may come: the flow deadline (allowing for clock skew and the
-   * processes' offsets) plus the time faults blocked every poll, plus two poll intervals and a
-   * minute for the poll that notices. A flow whose tags were all removed has no deadline left; the
-   * instance status alone answers once the restore is over.
+   * The latest a final answer may come for the current operation: the flow deadline (allowing for
+   * clock skew and the processes' offsets) plus the time faults blocked every poll and the
+   * platform's gaps, plus two poll intervals and a minute for the poll that notices. A flow whose
+   * tags were all removed has no deadline left; the instance status alone answers once the
+   * restore is over.
    */
   private Instant bound() {
     Duration slack = sc.pollInterval.multipliedBy(2).plusMinutes(1).plus(FlowScenario.CLOCK_SKEW).plus(MAX_CLOCK_OFFSET);
-    Instant deadline = restoredAt.plus(FlowScenario.FLOW_DEADLINE);
-    if (edit != null && edit.kind() == FlowScenario.EditKind.DELETE_ALL) {
+    Instant deadline = opStart.plus(FlowScenario.FLOW_DEADLINE);
+    if (op.index == 1 && edit != null && edit.kind() == FlowScenario.EditKind.DELETE_ALL) {
       Instant restored = restoredAt.plus(sc.timings.creating()).plus(Duration.ofMinutes(15));
       deadline = restored.isAfter(deadline) ? restored : deadline;
     }
-    return deadline.plus(slack).plus(blocked);
+    return deadline.plus(slack).plus(blocked.minus(blockedAtOpStart)).plus(gaps);
   }
 
   /** One LastOperation request served by process {@code p}; {@code depth} 1 when it overlaps another. */
@@ -185,6 +371,7 @@ final class FlowRun {
     BrokerProcess.Life life = p.life;
     int crashAfter = sc.crashChance > 0 && r.nextDouble() < sc.crashChance ? 1 + r.nextInt(4) : 0;
     PollRecord rec = new PollRecord(polls.size() + 1, p.label(), p.owner(), depth, clock.instant(), crashAfter);
+    rec.token = token;
     polls.add(rec);
     inFlight.push(rec);
     try {
@@ -209,10 +396,22 @@ final class FlowRun {
     if (rec.crashed) {
       count("broker crash", 1);
     }
-    if (rec.answer != null && rec.answer.isFinal() && outcome == null) {
-      outcome = rec.answer;
-      outcomePoll = rec;
-      outcomeAt = rec.endedAt;
+    if (rec.answer != null) {
+      PromiseChecker.Operation polled = checker.of(rec.token);
+      if (rec.answer.state() == OperationStatus.State.SUCCEEDED) {
+        checker.heardSucceeded(polled, rec.endedAt, chaos.truthNow());
+      } else if (rec.answer.state() == OperationStatus.State.FAILED) {
+        checker.heardFailed(polled, rec.answer, rec.endedAt, chaos.truthNow());
+      }
+      if (rec.answer.isFinal() && polled != null && polled.finalAnswer == null) {
+        polled.finalAnswer = rec.answer;
+        polled.finalAt = rec.endedAt;
+        if (polled.index == 1) {
+          outcome = rec.answer;
+          outcomePoll = rec;
+          outcomeAt = rec.endedAt;
+        }
+      }
     }
     return rec;
   }
@@ -221,39 +420,100 @@ final class FlowRun {
 
   private void apply(FlowScenario.Fault f) {
     switch (f.kind()) {
-      case THROTTLE_BURST -> rds.faults().throttleNext(f.count());
+      case THROTTLE_BURST -> throttleNext += f.count();
       case SERVER_ERROR, INVALID_STATE -> {
         for (int i = 0; i < f.count(); i++) {
-          rds.faults().failNext(f.operation(), f.code(), f.status());
+          failNext.computeIfAbsent(f.operation(), k -> new java.util.ArrayDeque<>())
+              .add(new String[] {f.code(), String.valueOf(f.status())});
         }
       }
       case DESCRIBE_LAG -> {
-        rds.faults().describeLag(Duration.ofSeconds(f.count()));
+        bothLag = Duration.ofSeconds(f.count());
         if (f.count() > 0) {
           count("describe lag", 1);
         }
       }
-      case TAG_EDIT -> editByHand(f);
-    }
-  }
-
-  /** An operator edits the tags in the console, retrying while RDS throttles the console too. */
-  private void editByHand(FlowScenario.Fault f) {
-    if (edit != null) {
-      return;
-    }
-    Map<String, String> live = liveTags();
-    List<String> flowKeys = new ArrayList<>();
-    List<String> stepKeys = new ArrayList<>();
-    for (String k : live.keySet()) {
-      if (k.startsWith(PREFIX)) {
-        flowKeys.add(k);
-        if (k.startsWith(PREFIX + "step:")) {
-          stepKeys.add(k);
+      case ATTR_LAG -> {
+        attrLag = Duration.ofSeconds(f.count());
+        if (f.count() > 0) {
+          count("attribute lag (tags current)", 1);
+        }
+      }
+      case TAG_LAG -> {
+        tagLag = Duration.ofSeconds(f.count());
+        if (f.count() > 0) {
+          count("tag lag (attributes current)", 1);
+        }
+      }
+      case LOST_RESPONSE -> lostNext.merge(f.operation(), f.count(), Integer::sum);
+      case LATE_WRITE -> lateNext.computeIfAbsent(f.operation(), k -> new java.util.ArrayDeque<>()).add(f.count());
+      case PLATFORM_GAP -> {
+        pendingGap = Duration.ofMinutes(f.count());
+        count("platform gap (1-5 h)", 1);
+      }
+      case ABORT -> abort(null);
+      case TAG_EDIT -> {
+        if (f.edit() == FlowScenario.EditKind.DELETE_HARMLESS) {
+          abort(f);
+        } else if (op.index == 1) {
+          editByHand(f);
         }
       }
     }
-    if (!live.containsKey(FLOW_KEY)) {
+  }
+
+  /** An operator aborts the current operation through the API (the first process's engine). */
+  private void abort(FlowScenario.Fault f) {
+    if (op.finalAnswer != null || op.abortedAt != null) {
+      return;
+    }
+    BrokerProcess p = processes[0];
+    if (p.life.dead) {
+      p.start();
+    }
+    boolean wasQuiet = quiet;
+    quiet = true;
+    try {
+      DBInstance before = chaos.truthNow();
+      boolean removed = p.engine.abort(INSTANCE);
+      if (removed) {
+        op.abortedAt = clock.instant();
+        op.workDoneAtAbort = checker.workDone(op, clock.instant(), before);
+        if (op.index == 1 && edit == null) {
+          edit = new Edit(FlowScenario.EditKind.DELETE_ALL, clock.instant(), List.of(), null);
+        }
+        count("operator abort (API)", 1);
+      }
+    } catch (RuntimeException e) {
+      count("operator abort failed", 1);
+    } finally {
+      quiet = wasQuiet;
+    }
+  }
+
+  /** The keys an operator takes for the library's: the prefix's, less the user's own tags. */
+  private List<String> libraryKeys(Map<String, String> live) {
+    List<String> keys = new ArrayList<>();
+    for (String k : live.keySet()) {
+      if (k.startsWith(prefix) && !sc.userTags.containsKey(k)) {
+        keys.add(k);
+      }
+    }
+    return keys;
+  }
+
+  /**
+   * An operator edits the tags in the console, retrying while RDS throttles the console too. The
+   * edit knows nothing of the tag encoding: it removes all the library's keys, removes one, or
+   * replaces one's value with one no format accepts.
+   */
+  private void editByHand(FlowScenario.Fault f) {
+    if (edit != null || op.finalAnswer != null) {
+      return;
+    }
+    Map<String, String> live = liveTags();
+    List<String> flowKeys = libraryKeys(live);
+    if (flowKeys.isEmpty()) {
       count("hand edit skipped (flow over)", 1);
       return;
     }
@@ -262,28 +522,21 @@ final class FlowRun {
       case DELETE_ALL -> {
         retrying(() -> rds.removeTagsFromResource(q -> q.resourceName(arn).tagKeys(flowKeys)));
         edit = new Edit(f.edit(), clock.instant(), flowKeys, null);
+        op.abortedAt = clock.instant();
+        op.workDoneAtAbort = false;
       }
       case DELETE_ONE -> {
-        List<String> candidates = new ArrayList<>();
-        candidates.add(FLOW_KEY);
-        candidates.addAll(stepKeys);
-        String key = candidates.get(f.pick() % candidates.size());
+        String key = flowKeys.get(f.pick() % flowKeys.size());
         retrying(() -> rds.removeTagsFromResource(q -> q.resourceName(arn).tagKeys(key)));
         edit = new Edit(f.edit(), clock.instant(), List.of(key), null);
+        op.editedAt = clock.instant();
       }
-      case CORRUPT_STEP -> {
-        String key = stepKeys.get(f.pick() % stepKeys.size());
-        int seq = Integer.parseInt(live.get(key).substring(4, 5));
-        String[] bad = {"seq=" + seq + " state=paused", "seq=" + (seq + 3) + " state=pending",
-            "seq=" + seq + " state=done colour=blue", "done really"};
-        String value = bad[(f.pick() / 7) % bad.length];
+      default -> {
+        String key = flowKeys.get(f.pick() % flowKeys.size());
+        String value = "done really";
         retrying(() -> rds.addTagsToResource(q -> q.resourceName(arn).tags(Tag.builder().key(key).value(value).build())));
         edit = new Edit(f.edit(), clock.instant(), List.of(key), value);
-      }
-      case DELETE_HARMLESS -> {
-        String key = live.containsKey(PREFIX + "lease") && f.pick() % 2 == 0 ? PREFIX + "lease" : PREFIX + "param:snapshot";
-        retrying(() -> rds.removeTagsFromResource(q -> q.resourceName(arn).tagKeys(key)));
-        edit = new Edit(f.edit(), clock.instant(), List.of(key), null);
+        op.editedAt = clock.instant();
       }
     }
     count("hand edit " + f.edit().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '), 1);
@@ -322,9 +575,6 @@ final class FlowRun {
     String outcomeClass = outcome == null ? "stuck in progress" : classify(outcome);
     if (outcome != null) {
       checkOutcome(outcomeClass);
-      if (!outcomeClass.equals("failed: not found")) {
-        checkTagsAfter(outcomeClass); // not found writes nothing; the outcome is already a violation
-      }
     }
     checkOrder(outcomeClass);
     for (ExecutionJournal.Repeat rep : journal.repeats(sc.claimOn)) {
@@ -334,11 +584,24 @@ final class FlowRun {
             + " or stale read to explain it");
       }
     }
+    // The user's tags, even those that share the prefix's namespace, are never the library's to remove.
+    Map<String, String> live = liveTags();
+    sc.userTags.forEach((k, v) -> {
+      if (!v.equals(live.get(k))) {
+        violate("user tag removed", "the user's tag " + k + "=" + v + " is " + (live.containsKey(k)
+            ? "now " + live.get(k) : "gone") + " at the end");
+      }
+    });
+    violations.addAll(checker.violations());
     checkSecrets();
   }
 
   /** The outcome's reason class; a failure must name the step, the tag, or the flow and why. */
-  static String classify(OperationStatus s) {
+  String classify(OperationStatus s) {
+    return classify(s, prefix);
+  }
+
+  static String classify(OperationStatus s, String prefix) {
     String d = s.description();
     if (s.state() == OperationStatus.State.SUCCEEDED) {
       return d.equals("instance is available") ? "succeeded, instance status alone" : "succeeded";
@@ -359,7 +622,7 @@ final class FlowRun {
     if (d.startsWith("instance status ")) {
       return "failed: instance status, no flow";
     }
-    if (d.contains("tag " + PREFIX) || d.contains("tags [" + PREFIX)) {
+    if (d.contains("tag " + prefix) || d.contains("tags [" + prefix)) {
       return "failed: tag";
     }
     if (d.startsWith("instance ") && d.endsWith(" not found")) {
@@ -379,17 +642,14 @@ final class FlowRun {
     boolean editUnseen = edit != null && (describedStale(outcomePoll)
         || (finishedAt != null && !finishedAt.isBefore(edit.at()) && finishedStale));
     Instant earliest = restoredAt.minus(MAX_CLOCK_OFFSET).minus(FlowScenario.CLOCK_SKEW);
-    if (outcomeAt.isAfter(bound())) {
-      violate("answered past the bound", "final answer at " + outcomeAt + ", past its bound " + bound());
+    if (restoreBound != null && outcomeAt.isAfter(restoreBound)) {
+      violate("answered past the bound", "final answer at " + outcomeAt + ", past its bound " + restoreBound);
     }
     switch (cls) {
       case "succeeded", "succeeded, instance status alone" -> {
         if (strictEdit && !aborted && !rewritten && !editUnseen) {
           violate("succeeded on edited tags", "succeeded although tag " + edit.keys() + " was edited by hand at " + edit.at()
               + " and never written over: '" + d + "'");
-        }
-        if (aborted && !rewritten && !editUnseen && !d.equals("instance is available")) {
-          violate("abort not honoured", "all flow tags were removed by hand, yet the answer was not the instance status alone: '" + d + "'");
         }
         PollRecord.Call lastRead = outcomePoll.describeBefore(Integer.MAX_VALUE);
         if (failureSeen && lastRead != null && !lastRead.at().isBefore(failureAt) && !lastRead.staleView()) {
@@ -452,74 +712,6 @@ final class FlowRun {
       }
     }
     return false;
-  }
-
-  /** On success no flow tag is left; on failure the tags say why. */
-  private void checkTagsAfter(String cls) {
-    Map<String, String> live = liveTags();
-    Map<String, String> flowTags = new LinkedHashMap<>();
-    live.forEach((k, v) -> {
-      if (k.startsWith(PREFIX)) {
-        flowTags.put(k, v);
-      }
-    });
-    if (outcome.state() == OperationStatus.State.SUCCEEDED) {
-      if (!flowTags.isEmpty()) {
-        // Tags have no compare-and-set: a slow poll's write can land after the finishing poll removed the
-        // flow's tags. The operation's next poll must still answer succeeded, and remove what was put back.
-        count("late write after success", 1);
-        rds.faults().clear();
-        BrokerProcess p = processes[0];
-        if (p.life.dead) {
-          p.start();
-        }
-        OperationStatus again = p.engine.poll(INSTANCE, token);
-        texts.add(again.toString());
-        Map<String, String> left = new LinkedHashMap<>();
-        liveTags().forEach((k, v) -> {
-          if (k.startsWith(PREFIX)) {
-            left.put(k, v);
-          }
-        });
-        // After an abort the instance status alone answers, and the late write may have been a step's
-        // action (a lagging describe hid the abort from it): then the status is that action's.
-        boolean aborted = edit != null && edit.kind() == FlowScenario.EditKind.DELETE_ALL;
-        boolean answered = aborted ? again.state() != OperationStatus.State.FAILED
-            : again.state() == OperationStatus.State.SUCCEEDED;
-        if (!answered || !left.isEmpty()) {
-          violate("flow tags left after success", "succeeded, yet flow tags were left on the instance: " + flowTags
-              + "; the next poll answered '" + again.description() + "' and left " + left);
-        }
-      }
-      return;
-    }
-    TagCodec.Decoded decoded = new TagCodec(PREFIX).decode(live, Map.of(ReadyFlows.RESTORE_FROM_SNAPSHOT, processes[0].flow));
-    switch (cls) {
-      case "failed: tag" -> {
-        // A hand edit that a poll reported can be written over, or removed, afterwards by a poll whose
-        // lagging describe never showed it: the answer was true to the tag it saw; the tags moved on.
-        boolean overtaken = edit != null
-            && (writtenOver(edit) || (finishedAt != null && !finishedAt.isBefore(edit.at())));
-        if (overtaken && !(decoded instanceof TagCodec.Decoded.Problem)) {
-          count("reported hand edit overtaken by a lagging poll", 1);
-        } else if (!(decoded instanceof TagCodec.Decoded.Problem)) {
-          violate("failure not in the tags", "failed on a tag problem, but the tags left read as " + decoded + ": " + flowTags);
-        }
-      }
-      case "failed: instance status, no flow" -> {
-        if (!flowTags.isEmpty()) {
-          violate("failure not in the tags", "answered from the instance status alone, but flow tags are there: " + flowTags);
-        }
-      }
-      default -> {
-        String recorded = decoded instanceof TagCodec.Decoded.Found found
-            ? found.operation().failureDescription().orElse(null) : null;
-        if (!outcome.description().equals(recorded)) {
-          violate("failure not in the tags", "failed with '" + outcome.description() + "', but the tags say "
-              + (recorded == null ? "nothing of it" : "'" + recorded + "'") + ": " + flowTags);
-        }
-      }
-    }
   }
 
   /** Steps ran in order, none skipped, and the last one only on a settled instance. */
@@ -658,13 +850,15 @@ final class FlowRun {
     void start() {
       generation++;
       life = new Life();
+      RdsClient chaosClient = chaos.client(owner());
       client = (RdsClient) Proxy.newProxyInstance(RdsClient.class.getClassLoader(), new Class<?>[] {RdsClient.class},
-          new Interceptor(this, life));
+          new Interceptor(this, life, chaosClient));
       RecordingUsersStep users = new RecordingUsersStep(owner(), passwords, waits, run -> {
         usersRuns.add(run);
         if (run.done()) {
           PollRecord current = inFlight.peek();
           journal.add("users", current, current.calls.size(), clock.instant());
+          checker.stepRan("users", clock.instant(), chaos.truthNow());
         }
       });
       flow = ReadyFlows.restoreFromSnapshot(client)
@@ -679,10 +873,56 @@ final class FlowRun {
           .stepDeadline(Deadline.of(FlowScenario.STEP_DEADLINE))
           .flowDeadline(Deadline.of(FlowScenario.FLOW_DEADLINE))
           .build();
-      engine = TagStateMachine.builder(new SdkRdsGateway(client)).flow(flow).clock(processClock)
+      if (sc.newDefinition != null && sc.newDefinition[index]) {
+        flow = definitionV2(flow, new AuditStep(() -> checker.stepRan("audit", clock.instant(), chaos.truthNow())));
+      }
+      Flow ready = ReadyFlows.updatePlan(client, (c, q) -> q.dbInstanceClass(c.parameter("class")));
+      Flow.Builder update = Flow.builder(ReadyFlows.UPDATE_PLAN)
+          .stepDeadline(Deadline.of(FlowScenario.STEP_DEADLINE)).flowDeadline(Deadline.of(FlowScenario.FLOW_DEADLINE));
+      for (Step step : ready.steps()) {
+        update.step(step);
+      }
+      engine = TagStateMachine.builder(new SdkRdsGateway(client)).flow(flow).flow(update.build()).clock(processClock)
+          .tagPrefix(prefix)
           .settleTime(FlowScenario.SETTLE_TIME).clockSkew(FlowScenario.CLOCK_SKEW)
           .claimPolicy(sc.claimOn ? ClaimPolicy.lease(FlowScenario.LEASE_TIME) : ClaimPolicy.none())
           .ownerId(owner()).listener(new Listener()).build();
+    }
+  }
+
+  /**
+   * The restore flow as a newer broker version defines it during a rolling deploy: the same
+   * steps and one more at the end. The one place that knows how a definition is versioned.
+   */
+  static Flow definitionV2(Flow v1, Step extra) {
+    Flow.Builder b = Flow.builder(v1.name());
+    for (int i = 0; i < v1.steps().size(); i++) {
+      b.step(v1.steps().get(i), v1.policy(i));
+    }
+    b.step(extra, v1.policy(v1.steps().size() - 1));
+    b.flowDeadline(v1.deadline());
+    // TODO(engine v2): b.version(2) once Flow.Builder has it, and v1 built with .version(1), so that
+    // each operation finishes on the definition it was begun under (design.md, "A flow definition has a version").
+    return b.build();
+  }
+
+  /** The newer definition's extra step: synchronous, records that it ran. */
+  static final class AuditStep implements Step {
+    private final Runnable recorder;
+
+    AuditStep(Runnable recorder) {
+      this.recorder = recorder;
+    }
+
+    @Override
+    public String name() {
+      return "audit";
+    }
+
+    @Override
+    public StepResult run(StepContext context) {
+      recorder.run();
+      return StepResult.done();
     }
   }
 
@@ -717,10 +957,12 @@ final class FlowRun {
   private final class Interceptor implements InvocationHandler {
     private final BrokerProcess process;
     private final BrokerProcess.Life life;
+    private final RdsClient target;
 
-    Interceptor(BrokerProcess process, BrokerProcess.Life life) {
+    Interceptor(BrokerProcess process, BrokerProcess.Life life, RdsClient target) {
       this.process = process;
       this.life = life;
+      this.target = target;
     }
 
     @Override
@@ -752,7 +994,7 @@ final class FlowRun {
         throw new BrokerCrash(process.owner(), poll.calls.size());
       }
       int index = poll.calls.size() + 1;
-      if (index >= 2 && poll.depth == 0 && sc.overlapChance > 0 && r.nextDouble() < sc.overlapChance) {
+      if (index >= 2 && poll.depth == 0 && !quiet && sc.overlapChance > 0 && r.nextDouble() < sc.overlapChance) {
         // Another LastOperation request arrives while this one is between two calls.
         poll(processes[r.nextInt(processes.length)], 1);
         if (life.dead) {
@@ -762,12 +1004,34 @@ final class FlowRun {
       clock.advance(Duration.ofMillis(sc.latencyMinMs + r.nextInt(sc.latencyMaxMs - sc.latencyMinMs + 1)));
       Instant at = clock.instant();
       String operation = operationName(method.getName());
+      boolean restoring = op.index == 1;
       Object response;
       try {
         response = invokeOnFake(method, new Object[] {request});
-      } catch (AwsServiceException e) {
-        String code = e.awsErrorDetails() != null ? e.awsErrorDetails().errorCode() : "HTTP " + e.statusCode();
-        boolean injected = code.equals("Throttling") || String.valueOf(e.getMessage()).contains("Injected by the fake RDS");
+      } catch (SdkException e) {
+        String code = e instanceof AwsServiceException a && a.awsErrorDetails() != null ? a.awsErrorDetails().errorCode()
+            : e instanceof AwsServiceException a ? "HTTP " + a.statusCode() : e.getClass().getSimpleName();
+        String message = String.valueOf(e.getMessage());
+        boolean injected = code.equals("Throttling") || message.contains("Injected by the fake RDS")
+            || message.contains(ChaosRds.MARKER);
+        if (chaos.lastApplied()) {
+          // The write took effect; only its answer was lost.
+          switch (operation) {
+            case "ModifyDBInstance" -> {
+              if (restoring) {
+                journal.add("settings", poll, index, at);
+              }
+            }
+            case "RebootDBInstance" -> {
+              if (restoring) {
+                journal.add("reboot", poll, index, at);
+              }
+            }
+            case "AddTagsToResource" -> engineTagWrites.add(Map.entry(at,
+                ((AddTagsToResourceRequest) request).tags().stream().map(Tag::key).toList()));
+            default -> { }
+          }
+        }
         poll.calls.add(new PollRecord.Call(index, operation, at, false, code, injected, false));
         texts.add(e.getMessage());
         crashIfDue(poll, index);
@@ -775,9 +1039,17 @@ final class FlowRun {
       }
       boolean stale = false;
       switch (operation) {
-        case "DescribeDBInstances" -> stale = isStale((DescribeDbInstancesResponse) response);
-        case "ModifyDBInstance" -> journal.add("settings", poll, index, at);
-        case "RebootDBInstance" -> journal.add("reboot", poll, index, at);
+        case "DescribeDBInstances" -> stale = isStale((DescribeDbInstancesResponse) response) || chaos.lastStale();
+        case "ModifyDBInstance" -> {
+          if (restoring) {
+            journal.add("settings", poll, index, at);
+          }
+        }
+        case "RebootDBInstance" -> {
+          if (restoring) {
+            journal.add("reboot", poll, index, at);
+          }
+        }
         case "AddTagsToResource" -> engineTagWrites.add(Map.entry(at,
             ((AddTagsToResourceRequest) request).tags().stream().map(Tag::key).toList()));
         case "RemoveTagsFromResource" -> {
@@ -802,7 +1074,7 @@ final class FlowRun {
 
     private Object invokeOnFake(Method method, Object[] args) throws Throwable {
       try {
-        return method.invoke(rds, args);
+        return method.invoke(target, args);
       } catch (InvocationTargetException e) {
         throw e.getCause();
       }
@@ -819,6 +1091,61 @@ final class FlowRun {
       }
       return !seen.equals(liveTags());
     }
+  }
+
+  /** The chaos layer's policy for the soak: the scenario's faults as they fall due. */
+  private ChaosRds.Action decide(ChaosRds.CallInfo call) {
+    if (quiet) {
+      return ChaosRds.Action.PASS;
+    }
+    String operation = call.operation();
+    if (throttleNext > 0) {
+      throttleNext--;
+      return new ChaosRds.Action.Fail("Throttling", 400);
+    }
+    if (throttleShare > 0 && throttleRandom.nextDouble() < throttleShare) {
+      return new ChaosRds.Action.Fail("Throttling", 400);
+    }
+    java.util.ArrayDeque<String[]> errors = failNext.get(operation);
+    if (errors != null && !errors.isEmpty()) {
+      String[] e = errors.poll();
+      return new ChaosRds.Action.Fail(e[0], Integer.parseInt(e[1]));
+    }
+    if (call.isWrite()) {
+      int lost = lostNext.getOrDefault(operation, 0);
+      if (lost > 0) {
+        lostNext.put(operation, lost - 1);
+        beginWriteFaulted |= inFlight.isEmpty();
+        return new ChaosRds.Action.Lost(throttleRandom.nextBoolean());
+      }
+      java.util.ArrayDeque<Integer> late = lateNext.get(operation);
+      if (late != null && !late.isEmpty()) {
+        int delay = late.poll();
+        beginWriteFaulted |= inFlight.isEmpty();
+        String label = delay == 0 && op.index <= sc.updates ? "after-begin"
+            : "at " + call.at().plusSeconds(delay == 0 ? 60 : delay);
+        return new ChaosRds.Action.Late(label);
+      }
+    }
+    if (operation.equals("DescribeDBInstances")) {
+      Instant now = call.at();
+      Instant attrs = now.minus(bothLag.compareTo(attrLag) > 0 ? bothLag : attrLag);
+      Instant tags = now.minus(bothLag.compareTo(tagLag) > 0 ? bothLag : tagLag);
+      if (beginLagUntil != null && now.isBefore(beginLagUntil) && beginLagTagsAsOf.isBefore(tags)) {
+        tags = beginLagTagsAsOf;
+      }
+      if (attrs.equals(now) && tags.equals(now)) {
+        return ChaosRds.Action.PASS;
+      }
+      // Attribute or tag lag alone shows an older instance, never one that did not exist yet (that is describe lag's).
+      Instant born = chaos.snapshots().size() > 1 ? chaos.snapshots().get(1).at() : now;
+      Instant floor = now.minus(bothLag);
+      if (attrs.isBefore(born) && attrs.isBefore(floor)) {
+        attrs = born.isBefore(floor) ? born : floor;
+      }
+      return new ChaosRds.Action.StaleAsOf(attrs, tags);
+    }
+    return ChaosRds.Action.PASS;
   }
 
   private static String operationName(String method) {
