@@ -56,6 +56,8 @@ public final class PromiseChecker {
     public boolean workDoneAtAbort;
     /** When an operator edited one of its tags by hand (a failure naming a tag is then explained). */
     public Instant editedAt;
+    /** Whether the platform already heard a wrong success for it (what follows is a consequence, not debris). */
+    public boolean wrongSuccess;
 
     public Operation(int index, Kind kind, OperationToken token, Instant begunAt, String targetClass, boolean extraStep) {
       this.index = index;
@@ -165,8 +167,13 @@ public final class PromiseChecker {
     if (op == null) {
       return;
     }
+    if (op.wrongSuccess) {
+      note("succeeded again after a wrong success");
+      return;
+    }
     for (String[] p : workProblems(op, at, truth)) {
       violate("wrong success: " + p[0], op, p[1] + " (succeeded answered at " + at + ")");
+      op.wrongSuccess = true;
     }
     if (op.abortedAt != null && !at.isBefore(op.abortedAt)) {
       if (op.workDoneAtAbort) {
@@ -308,6 +315,12 @@ public final class PromiseChecker {
       return;
     }
     String d = answer.description();
+    for (Operation earlier : operations) {
+      if (earlier.index < op.index && earlier.wrongSuccess) {
+        note("failed after an earlier operation's wrong success");
+        return;
+      }
+    }
     if (instanceFailedAt != null && !at.isBefore(instanceFailedAt)) {
       note("failed: instance failure");
       return;
@@ -373,6 +386,10 @@ public final class PromiseChecker {
     if (op.finalAnswer == null || again == null) {
       return;
     }
+    if (op.wrongSuccess && again.state() != op.finalAnswer.state()) {
+      note("answer changed after a wrong success");
+      return;
+    }
     if (again.state() != op.finalAnswer.state()) {
       violate("debris: answer changed", op, "answered " + op.finalAnswer.state() + " ('" + op.finalAnswer.description()
           + "') at " + op.finalAt + ", then " + again.state() + " ('" + again.description() + "') at " + at);
@@ -381,6 +398,10 @@ public final class PromiseChecker {
 
   /** The platform's next {@code begin} was refused although it had heard the previous operation's final answer. */
   public void beginRefused(Operation previous, Instant at, String why) {
+    if (previous.wrongSuccess) {
+      note("begin refused after a wrong success");
+      return;
+    }
     violate("debris: begin refused", previous, "ended " + (previous.finalAnswer == null ? "?" : previous.finalAnswer.state())
         + " at " + previous.finalAt + ", yet the next begin at " + at + " was refused: " + why);
   }

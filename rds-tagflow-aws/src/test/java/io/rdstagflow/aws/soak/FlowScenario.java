@@ -23,6 +23,8 @@ final class FlowScenario {
   static final Duration CLOCK_SKEW = Duration.ofSeconds(30);
   static final Duration SETTLE_TIME = Duration.ofSeconds(30);
   static final Duration LEASE_TIME = Duration.ofSeconds(90);
+  /** {@code -Dsoak.classic=true}: none of the adversary's additions (a control run of the checker). */
+  static final boolean CLASSIC = Boolean.getBoolean("soak.classic");
 
   enum FaultKind {
     THROTTLE_BURST, SERVER_ERROR, INVALID_STATE, DESCRIBE_LAG, TAG_EDIT,
@@ -188,7 +190,21 @@ final class FlowScenario {
           r.nextInt(1000)));
     }
     Random x = new Random(seed ^ 0xAD7E_45A1_F00DL);
-    int namespace = x.nextInt(12);
+    if (CLASSIC) {
+      // The fault model before the adversary's additions, judged by the same checker: its control run.
+      prefix = "tagflow:";
+      userTags = java.util.Map.of();
+      updates = 0;
+      deferredChange = false;
+      beginLag = false;
+      beginLagSeconds = 0;
+      skewedProcess = -1;
+      newDefinition = null;
+      list.sort(Comparator.comparing(Fault::at));
+      faults = List.copyOf(list);
+      return;
+    }
+    int namespace = x.nextInt(20);
     if (namespace == 0) {
       prefix = "broker:";
       userTags = java.util.Map.of("broker:service-instance-guid", "6f1c2a7e-guid-" + (seed % 1000));
@@ -242,7 +258,11 @@ final class FlowScenario {
           list.add(new Fault(at, FaultKind.ATTR_LAG, 30 + x.nextInt(600), null, null, 0, null, 0));
           list.add(new Fault(at.plusSeconds(120 + x.nextInt(1200)), FaultKind.ATTR_LAG, 0, null, null, 0, null, 0));
         }
-        case 19, 20, 21 -> list.add(new Fault(at, FaultKind.PLATFORM_GAP, 60 + x.nextInt(241), null, null, 0, null, 0));
+        case 19, 20 -> list.add(new Fault(at, FaultKind.PLATFORM_GAP, 60 + x.nextInt(241), null, null, 0, null, 0));
+        case 21 -> {
+          list.add(new Fault(at, FaultKind.TAG_LAG, 10 + x.nextInt(120), null, null, 0, null, 0));
+          list.add(new Fault(at.plusSeconds(60 + x.nextInt(900)), FaultKind.TAG_LAG, 0, null, null, 0, null, 0));
+        }
         default -> list.add(new Fault(at, FaultKind.ABORT, 0, null, null, 0, null, 0));
       }
     }
