@@ -122,6 +122,15 @@ public final class ChaosRds {
       return deliveredAt != null;
     }
 
+    public Instant deliveredAt() {
+      return deliveredAt;
+    }
+
+    /** The error RDS refused the late write with, or {@code null}. */
+    public String deliveryError() {
+      return deliveryError;
+    }
+
     @Override
     public String toString() {
       return operation + " of " + client + " held at " + heldAt + " (" + label + ")"

@@ -19,14 +19,15 @@ import org.junit.jupiter.api.Test;
  * <p>System properties: {@code explorer.faults} (the most non-zero choices per schedule, default
  * {@value #DEFAULT_FAULTS}), {@code explorer.lag} (how many older distinct views a describe may
  * show, default {@value #DEFAULT_LAG}), {@code explorer.claim} ({@code none}, {@code lease} or
- * {@code both}; default {@code none}), {@code explorer.updates} (update-plan operations after the
- * restore, default 1), {@code explorer.max} (stop after this many schedules), and
+ * {@code both}; default {@code both}, {@code none} for a replay), {@code explorer.updates} (update-plan
+ * operations after the restore, default {@value #DEFAULT_UPDATES}), {@code explorer.max} (stop after this many schedules), and
  * {@code explorer.schedule} (replay one schedule, {@code position:choice,...}, printing its trace).
  */
 class InterleavingExplorerTest {
 
   static final int DEFAULT_FAULTS = 2;
   static final int DEFAULT_LAG = 2;
+  static final int DEFAULT_UPDATES = 2;
   private static final int EXAMPLES = 3;
 
   private static ch.qos.logback.classic.Level level;
@@ -45,12 +46,12 @@ class InterleavingExplorerTest {
 
   @Test
   void noScheduleOfTwoReplicasStaleDescribesAndLostOrLateWritesBreaksThePromise() {
+    String replay = System.getProperty("explorer.schedule");
     int faults = Integer.getInteger("explorer.faults", DEFAULT_FAULTS);
     int lag = Integer.getInteger("explorer.lag", DEFAULT_LAG);
-    int updates = Integer.getInteger("explorer.updates", 1);
+    int updates = Integer.getInteger("explorer.updates", DEFAULT_UPDATES);
     long max = Long.getLong("explorer.max", Long.MAX_VALUE);
-    String claimProp = System.getProperty("explorer.claim", "none");
-    String replay = System.getProperty("explorer.schedule");
+    String claimProp = System.getProperty("explorer.claim", replay != null ? "none" : "both");
     List<Boolean> claims = switch (claimProp) {
       case "lease" -> List.of(true);
       case "both" -> List.of(false, true);
@@ -97,6 +98,10 @@ class InterleavingExplorerTest {
           }
         }
         prefix = s.next(faults);
+        if (schedules % 50_000 == 0) {
+          System.out.printf("  ... %d schedules, %d breaking an invariant, %.0f s%n", schedules, bad,
+              (System.nanoTime() - start) / 1e9);
+        }
       }
       Duration wall = Duration.ofNanos(System.nanoTime() - start);
       violating += bad;

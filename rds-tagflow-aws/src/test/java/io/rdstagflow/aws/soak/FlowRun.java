@@ -126,6 +126,11 @@ final class FlowRun {
   /** A begin whose write was lost or held (so a repeated begin is ambiguous). */
   private boolean beginWriteFaulted;
   private int staleRefusals;
+  /** When the chaos layer lost a write's answer. */
+  private final List<Instant> lostAt = new ArrayList<>();
+  /** When a describe was answered with older attributes (or older tags) than the fake held. */
+  private final List<Instant> staleAttributesAt = new ArrayList<>();
+  private final List<Instant> staleTagsAt = new ArrayList<>();
 
   /** A hand edit that was applied: what, when, to which keys. */
   private record Edit(FlowScenario.EditKind kind, Instant at, List<String> keys, String value) {}
@@ -232,6 +237,58 @@ final class FlowRun {
     }
     check();
     return result();
+  }
+
+  /**
+   * Counts which of the adversary's faults were at work when the platform heard a wrong answer
+   * for {@code o}: a rough attribution for the figures (the explorer gives minimal schedules).
+   */
+  private void attribute(String what, PromiseChecker.Operation o) {
+    Instant now = clock.instant();
+    Instant since = o == null ? restoredAt : o.begunAt;
+    List<String> causes = new ArrayList<>();
+    if (o != null && o.abortedAt != null) {
+      causes.add("an operator abort");
+    }
+    if (chaos.held().stream().anyMatch(w -> w.delivered() && w.deliveryError() == null && !w.deliveredAt().isBefore(since))) {
+      causes.add("a late write landed");
+    }
+    if (lostAt.stream().anyMatch(t -> !t.isBefore(since))) {
+      causes.add("a lost response");
+    }
+    if (beginLagUntil != null && o != null && o.index > 1 && !beginLagUntil.isBefore(since)) {
+      causes.add("tag lag right after begin");
+    }
+    if (staleAttributesAt.stream().anyMatch(t -> !t.isBefore(since))) {
+      causes.add("a describe with stale attributes");
+    }
+    if (staleTagsAt.stream().anyMatch(t -> !t.isBefore(since))) {
+      causes.add("a describe with stale tags");
+    }
+    if (sc.newDefinition != null) {
+      causes.add("a rolling deploy");
+    }
+    if (sc.skewedProcess > 0) {
+      causes.add("a clock 3 h slow");
+    }
+    if (!sc.userTags.isEmpty()) {
+      causes.add("a user tag in the namespace");
+    }
+    if (!gaps.isZero()) {
+      causes.add("a platform gap");
+    }
+    if (sc.deferredChange && o != null && o.index > 1) {
+      causes.add("a deferred change");
+    }
+    if (causes.isEmpty()) {
+      causes.add("none of the adversary's faults");
+    }
+    for (String c : causes) {
+      count("(" + what + " while) " + c, 1);
+    }
+    if (Boolean.getBoolean("soak.listAll")) {
+      System.out.println("attribution seed " + sc.seed + " " + what + " for " + o + " while " + causes);
+    }
   }
 
   /** The platform asks again with an ended operation's token (a retried request), without faults: the same answer. */
@@ -399,10 +456,17 @@ final class FlowRun {
     }
     if (rec.answer != null) {
       PromiseChecker.Operation polled = checker.of(rec.token);
+      int before = checker.violations().size();
       if (rec.answer.state() == OperationStatus.State.SUCCEEDED) {
         checker.heardSucceeded(polled, rec.endedAt, chaos.truthNow());
+        if (checker.violations().size() > before) {
+          attribute("wrong success", polled);
+        }
       } else if (rec.answer.state() == OperationStatus.State.FAILED) {
         checker.heardFailed(polled, rec.answer, rec.endedAt, chaos.truthNow());
+        if (checker.violations().size() > before) {
+          attribute("wrong failure", polled);
+        }
       }
       if (rec.answer.isFinal() && polled != null && polled.finalAnswer == null) {
         polled.finalAnswer = rec.answer;
@@ -814,7 +878,7 @@ final class FlowRun {
     }
     String cls = outcome == null ? "stuck in progress" : classify(outcome);
     Duration virtual = Duration.between(restoredAt, outcomeAt == null ? clock.instant() : outcomeAt);
-    chaos.counts().forEach((k, v) -> count(k, v));
+    chaos.counts().forEach((k, v) -> count("(chaos layer) " + k, v));
     checker.notes().forEach((k, v) -> count("(checker) " + k, v));
     return new FlowResult(sc.seed, sc.claimOn, cls, polls.size(), faults, repeats, leaseExpiries, seenRecorded, blocked,
         virtual, List.copyOf(violations), sc.toString(), trace.toString(), checker.repeats());
@@ -877,8 +941,11 @@ final class FlowRun {
           .stepDeadline(Deadline.of(FlowScenario.STEP_DEADLINE))
           .flowDeadline(Deadline.of(FlowScenario.FLOW_DEADLINE))
           .build();
+      List<Flow> restoreDefinitions = List.of(flow);
       if (sc.newDefinition != null && sc.newDefinition[index]) {
-        flow = definitionV2(flow, new AuditStep(() -> checker.stepRan("audit", clock.instant(), chaos.truthNow())));
+        restoreDefinitions = newBrokerDefinitions(flow,
+            new AuditStep(() -> checker.stepRan("audit", clock.instant(), chaos.truthNow())));
+        flow = restoreDefinitions.get(restoreDefinitions.size() - 1);
       }
       Flow ready = ReadyFlows.updatePlan(client, (c, q) -> q.dbInstanceClass(c.parameter("class")));
       Flow.Builder update = Flow.builder(ReadyFlows.UPDATE_PLAN)
@@ -886,7 +953,9 @@ final class FlowRun {
       for (Step step : ready.steps()) {
         update.step(step);
       }
-      engine = TagStateMachine.builder(new SdkRdsGateway(client)).flow(flow).flow(update.build()).clock(processClock)
+      TagStateMachine.Builder builder = TagStateMachine.builder(new SdkRdsGateway(client));
+      restoreDefinitions.forEach(builder::flow);
+      engine = builder.flow(update.build()).clock(processClock)
           .tagPrefix(prefix)
           .settleTime(FlowScenario.SETTLE_TIME).clockSkew(FlowScenario.CLOCK_SKEW)
           .claimPolicy(sc.claimOn ? ClaimPolicy.lease(FlowScenario.LEASE_TIME) : ClaimPolicy.none())
@@ -895,19 +964,25 @@ final class FlowRun {
   }
 
   /**
-   * The restore flow as a newer broker version defines it during a rolling deploy: the same
-   * steps and one more at the end. The one place that knows how a definition is versioned.
+   * The restore flow definitions a newer broker version registers during a rolling deploy: the
+   * same steps and one more at the end. The one place that knows how a definition is versioned.
+   *
+   * <p>TODO(engine v2, design.md "A flow definition has a version"): once {@code Flow.Builder} has
+   * {@code version(int)}, build {@code v1} with {@code .version(1)} (in {@code start()} too, for the
+   * old brokers), this one with {@code .version(2)}, and return {@code List.of(v1, v2)}: a newer
+   * engine keeps the definitions it still has operations for, and each operation must finish on the
+   * definition it was begun under. Until then the newer broker registers the longer list under the
+   * same name, which is what a rolling deploy does to an engine without versions.
    */
-  static Flow definitionV2(Flow v1, Step extra) {
+  static List<Flow> newBrokerDefinitions(Flow v1, Step extra) {
     Flow.Builder b = Flow.builder(v1.name());
     for (int i = 0; i < v1.steps().size(); i++) {
       b.step(v1.steps().get(i), v1.policy(i));
     }
     b.step(extra, v1.policy(v1.steps().size() - 1));
     b.flowDeadline(v1.deadline());
-    // TODO(engine v2): b.version(2) once Flow.Builder has it, and v1 built with .version(1), so that
-    // each operation finishes on the definition it was begun under (design.md, "A flow definition has a version").
-    return b.build();
+    // b.version(2);  <- here
+    return List.of(b.build());
   }
 
   /** The newer definition's extra step: synchronous, records that it ran. */
@@ -1043,7 +1118,15 @@ final class FlowRun {
       }
       boolean stale = false;
       switch (operation) {
-        case "DescribeDBInstances" -> stale = isStale((DescribeDbInstancesResponse) response) || chaos.lastStale();
+        case "DescribeDBInstances" -> {
+          boolean tags = isStale((DescribeDbInstancesResponse) response);
+          stale = tags || chaos.lastStale();
+          if (tags) {
+            staleTagsAt.add(at);
+          } else if (stale) {
+            staleAttributesAt.add(at);
+          }
+        }
         case "ModifyDBInstance" -> {
           if (restoring) {
             journal.add("settings", poll, index, at);
@@ -1119,6 +1202,7 @@ final class FlowRun {
       int lost = lostNext.getOrDefault(operation, 0);
       if (lost > 0) {
         lostNext.put(operation, lost - 1);
+        lostAt.add(call.at());
         beginWriteFaulted |= inFlight.isEmpty();
         return new ChaosRds.Action.Lost(throttleRandom.nextBoolean());
       }
