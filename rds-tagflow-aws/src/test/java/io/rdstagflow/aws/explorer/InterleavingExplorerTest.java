@@ -74,6 +74,7 @@ class InterleavingExplorerTest {
       int bad = 0;
       int maxPoints = 0;
       Map<String, Integer> kinds = new TreeMap<>();
+      Map<String, Integer> byClasses = new TreeMap<>();
       Map<String, List<String>> examples = new TreeMap<>();
       Map<String, ExplorerRun.Result> shortest = new LinkedHashMap<>();
       int[] prefix = new int[0];
@@ -85,6 +86,7 @@ class InterleavingExplorerTest {
         maxPoints = Math.max(maxPoints, s.points().size());
         if (!r.violations().isEmpty()) {
           bad++;
+          byClasses.merge(s.faultClasses(), 1, Integer::sum);
           for (String kind : r.violations().stream().map(InterleavingExplorerTest::kind).distinct().toList()) {
             kinds.merge(kind, 1, Integer::sum);
             List<String> ex = examples.computeIfAbsent(kind, k -> new ArrayList<>());
@@ -112,6 +114,8 @@ class InterleavingExplorerTest {
           updates, claim ? "lease" : "none", polls, maxPoints, wall.toMillis() / 1000.0));
       b.append("  schedules breaking an invariant: ").append(bad).append('\n');
       kinds.forEach((k, v) -> b.append(String.format("    %-48s %7d schedules, e.g. %s%n", k, v, examples.get(k))));
+      b.append("  by the classes of fault they combine:\n");
+      byClasses.forEach((k, v) -> b.append(String.format("    %-48s %7d schedules%n", k, v)));
       for (Map.Entry<String, ExplorerRun.Result> e : shortest.entrySet()) {
         b.append("\n  shortest schedule for [").append(e.getKey()).append("]:\n")
             .append(render(e.getValue(), claim, lag, updates, false));

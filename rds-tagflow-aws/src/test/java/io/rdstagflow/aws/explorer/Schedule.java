@@ -94,6 +94,26 @@ final class Schedule {
     return null;
   }
 
+  /** The classes of fault this schedule uses, e.g. {@code late write + stale describe}. */
+  String faultClasses() {
+    java.util.TreeSet<String> classes = new java.util.TreeSet<>();
+    for (Point p : points) {
+      if (p.choice() == 0) {
+        continue;
+      }
+      if (p.label().endsWith("B polls before it")) {
+        classes.add("B interleaved");
+      } else if (p.label().endsWith(": lag")) {
+        classes.add("stale describe");
+      } else if (p.choice() == 1) {
+        classes.add("lost response");
+      } else {
+        classes.add("late write");
+      }
+    }
+    return classes.isEmpty() ? "none" : String.join(" + ", classes);
+  }
+
   /** {@code position:choice,...} of the non-zero choices. */
   String spec() {
     StringBuilder b = new StringBuilder();
