@@ -84,8 +84,6 @@ final class ExplorerRun {
   /** Inside a begin: one of its writes was lost or held. */
   private boolean inBegin;
   private boolean beginWriteFaulted;
-  /** Begins refused on a stale describe and accepted when asked again. */
-  int staleRefusals;
   private int pollCount;
   private PromiseChecker.Operation op;
 
@@ -251,7 +249,6 @@ final class ExplorerRun {
         OperationToken t = a.engine.begin(ID, ReadyFlows.UPDATE_PLAN, Map.of("class", cls));
         trace.append("  begin update-plan ").append(cls).append(" again, without faults -> ").append(t).append('\n');
         op = checker.add(PromiseChecker.Kind.UPDATE, t, clock.instant(), cls, false);
-        staleRefusals++;
         chaos.deliver(w -> w.label.equals("after-begin"));
         return true;
       } catch (ConcurrentOperationException again) {
@@ -380,9 +377,5 @@ final class ExplorerRun {
       all.addAll(run.checker.violations());
       return new Result(all, s, run.trace.toString(), run.pollCount);
     }
-  }
-
-  Instant now() {
-    return clock.instant();
   }
 }

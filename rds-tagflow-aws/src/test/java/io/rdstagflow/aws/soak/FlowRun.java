@@ -53,6 +53,11 @@ import software.amazon.awssdk.services.rds.model.Tag;
  * engine: its answers, every RDS call, every step execution, the instance's tag history and the
  * captured log lines.
  *
+ * <p>Since 2026-12-01 every RDS call of a broker process also goes through the adversary's
+ * {@link ChaosRds} layer (stale attributes apart from tags, lost responses, late writes, and the
+ * plain injected errors), the platform may chain update-plan operations after the restore, and
+ * every answer is judged by the {@link PromiseChecker} against the truth (docs/reliability.md).
+ *
  * <p>Interleaving is deterministic: a second poll overlaps a first by running, nested, between two
  * of the first's RDS calls (so both read and write the same instance in an order the seed
  * chose), and a process crashes by throwing {@link BrokerCrash} after the k-th call of a poll.
@@ -125,7 +130,8 @@ final class FlowRun {
   private boolean quiet;
   /** A begin whose write was lost or held (so a repeated begin is ambiguous). */
   private boolean beginWriteFaulted;
-  private int staleRefusals;
+  /** The process that gave each operation its final answer: the one its next poll goes to. */
+  private final Map<Integer, Integer> finalBy = new TreeMap<>();
   /** When the chaos layer lost a write's answer. */
   private final List<Instant> lostAt = new ArrayList<>();
   /** When a describe was answered with older attributes (or older tags) than the fake held. */
@@ -296,7 +302,9 @@ final class FlowRun {
     clock.advance(Duration.ofSeconds(1));
     boolean wasQuiet = quiet;
     quiet = true;
-    BrokerProcess p = processes[0];
+    // The same broker version that answered (during a rolling deploy an older one may rightly
+    // answer an operation of a newer definition in progress).
+    BrokerProcess p = processes[finalBy.getOrDefault(o.index, 0)];
     if (p.life.dead) {
       p.start();
     }
@@ -471,6 +479,7 @@ final class FlowRun {
       if (rec.answer.isFinal() && polled != null && polled.finalAnswer == null) {
         polled.finalAnswer = rec.answer;
         polled.finalAt = rec.endedAt;
+        finalBy.put(polled.index, p.index);
         if (polled.index == 1) {
           outcome = rec.answer;
           outcomePoll = rec;
