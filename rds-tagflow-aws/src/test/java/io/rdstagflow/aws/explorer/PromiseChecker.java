@@ -331,8 +331,10 @@ public final class PromiseChecker {
     }
     Duration age = Duration.between(op.begunAt, at);
     if (d.contains("deadline")) {
+      // "flow X exceeded its flow deadline ... (it was: step settings met ...)" is the flow's
+      // deadline, whatever step it names after; "step X exceeded its deadline" is the step's.
       Matcher m = STEP.matcher(d);
-      String step = m.find() ? m.group(1) : null;
+      String step = !d.contains("flow deadline") && m.find() ? m.group(1) : null;
       if (workDone(op, at, truth)) {
         violate("wrong failure: deadline on finished work", op, "failed '" + d + "' at " + at
             + " although every step of it is done");

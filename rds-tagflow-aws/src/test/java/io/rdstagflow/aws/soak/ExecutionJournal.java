@@ -51,6 +51,12 @@ final class ExecutionJournal {
       boolean seenRecorded) {}
 
   private final List<Execution> executions = new ArrayList<>();
+  /** Every poll of the flow, to find a concurrent poller's write over a recorded execution. */
+  private List<PollRecord> polls = List.of();
+
+  void polls(List<PollRecord> all) {
+    this.polls = all;
+  }
 
   void add(String step, PollRecord poll, int callIndex, Instant at) {
     executions.add(new Execution(step, poll, callIndex, at));
@@ -88,12 +94,35 @@ final class ExecutionJournal {
         Execution previous = list.get(n - 1);
         Execution repeat = list.get(n);
         Cause cause = explain(repeat, previous);
+        if (cause == Cause.UNEXPLAINED && overwritten(previous)) {
+          cause = Cause.CONCURRENT;
+        }
         boolean lease = claimOn && (cause == Cause.CRASH || cause == Cause.UNRECORDED)
             && !repeat.poll().owner.equals(previous.poll().owner);
         out.add(new Repeat(repeat, previous, cause, lease, seenRecorded(repeat, previous)));
       }
     }
     return out;
+  }
+
+  /**
+   * {@code true} if a poll that overlapped the execution's poll wrote tags after the execution was
+   * recorded: computed from an older view, that write can put the step back (tags have no
+   * compare-and-set), so a later poll runs it again.
+   */
+  private boolean overwritten(Execution e) {
+    PollRecord q = e.poll();
+    for (PollRecord other : polls) {
+      if (other == q || !other.overlaps(q)) {
+        continue;
+      }
+      for (PollRecord.Call c : other.calls) {
+        if (c.ok() && PollRecord.isTagWrite(c.operation()) && c.at().isAfter(e.at())) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   /** {@code true} if the previous execution's record was written before the repeating poll last read the tags. */

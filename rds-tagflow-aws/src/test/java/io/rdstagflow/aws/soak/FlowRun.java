@@ -152,6 +152,7 @@ final class FlowRun {
     this.checker = new PromiseChecker(rds, INSTANCE, new PromiseChecker.RestoreSpec(scenario.rebootNeeded ? "pg-custom" : null,
         7), FlowScenario.FLOW_DEADLINE, FlowScenario.STEP_DEADLINE);
     this.waits = new RecordingUsersStep.WaitBudget(scenario.usersWaits);
+    this.journal.polls(polls);
     this.processes = new BrokerProcess[scenario.processes];
     for (int i = 0; i < processes.length; i++) {
       processes[i] = new BrokerProcess(i);
@@ -761,9 +762,18 @@ final class FlowRun {
           violate("early deadline", "failed on a step deadline before it could have passed: '" + d + "' at " + outcomeAt);
         }
       }
+      case "failed: flow, other" -> {
+        if (!aborted && !failureSeen) {
+          violate("unexplained failure", "failed for a reason no injected fault explains (class " + cls + "): '" + d + "'");
+        }
+      }
       case "failed: not found" -> violate("failed as not found, instance exists",
           "answered '" + d + "' at " + outcomeAt + " although the restore had created the instance at " + restoredAt);
-      default -> violate("unexplained failure", "failed for a reason no injected fault explains (class " + cls + "): '" + d + "'");
+      default -> {
+        if (!aborted) {
+          violate("unexplained failure", "failed for a reason no injected fault explains (class " + cls + "): '" + d + "'");
+        }
+      }
     }
   }
 
@@ -791,6 +801,13 @@ final class FlowRun {
 
   /** Steps ran in order, none skipped, and the last one only on a settled instance. */
   private void checkOrder(String cls) {
+    if (chaos.held().stream().anyMatch(w -> w.delivered() && w.deliveryError() == null
+        && (w.operation.equals("ModifyDBInstance") || w.operation.equals("RebootDBInstance")))) {
+      // A late Modify or Reboot reached RDS outside any poll, so the journal does not have it: the
+      // promise checker judges this flow's steps from the fake's call log instead.
+      count("journal checks skipped (a late action landed)", 1);
+      return;
+    }
     ExecutionJournal.Execution settings = journal.first("settings");
     ExecutionJournal.Execution reboot = journal.first("reboot");
     for (ExecutionJournal.Execution e : journal.all()) {
@@ -976,12 +993,12 @@ final class FlowRun {
    * The restore flow definitions a newer broker version registers during a rolling deploy: the
    * same steps and one more at the end. The one place that knows how a definition is versioned.
    *
-   * <p>TODO(engine v2, design.md "A flow definition has a version"): once {@code Flow.Builder} has
-   * {@code version(int)}, build {@code v1} with {@code .version(1)} (in {@code start()} too, for the
-   * old brokers), this one with {@code .version(2)}, and return {@code List.of(v1, v2)}: a newer
-   * engine keeps the definitions it still has operations for, and each operation must finish on the
-   * definition it was begun under. Until then the newer broker registers the longer list under the
-   * same name, which is what a rolling deploy does to an engine without versions.
+   * <p>With flow versions (design.md "A flow definition has a version", engine v2): the older
+   * definition is version 1 (the default), this one version 2, and a newer broker registers both
+   * (an engine keeps the definitions it still has operations for; each operation must finish on the
+   * definition it was begun under). Without them (engine v1) the newer broker registers the longer
+   * list under the same name, which is what a rolling deploy does to an engine without versions.
+   * TODO(after the merge on engine v2): replace the reflective call below by {@code b.version(2)}.
    */
   static List<Flow> newBrokerDefinitions(Flow v1, Step extra) {
     Flow.Builder b = Flow.builder(v1.name());
@@ -990,8 +1007,18 @@ final class FlowRun {
     }
     b.step(extra, v1.policy(v1.steps().size() - 1));
     b.flowDeadline(v1.deadline());
-    // b.version(2);  <- here
-    return List.of(b.build());
+    // The switch: with versions (engine v2) the newer broker raises the number and keeps the older
+    // definition registered; without (engine v1) it can only register the longer list. Reflective
+    // so that this file compiles on both; once merged on v2, replace by b.version(2) and
+    // return List.of(v1, b.build()).
+    try {
+      Flow.Builder.class.getMethod("version", int.class).invoke(b, 2);
+      return List.of(v1, b.build());
+    } catch (NoSuchMethodException engineV1) {
+      return List.of(b.build());
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /** The newer definition's extra step: synchronous, records that it ran. */
