@@ -84,6 +84,8 @@ final class ExplorerRun {
   /** Inside a begin: one of its writes was lost or held. */
   private boolean inBegin;
   private boolean beginWriteFaulted;
+  /** Whether the platform tried a begin since the current operation's final answer. */
+  private boolean beginTried;
   private int pollCount;
   private PromiseChecker.Operation op;
 
@@ -185,8 +187,8 @@ final class ExplorerRun {
     schedule.live = false;
     chaos.deliver(w -> true);
     clock.advance(Duration.ofSeconds(INTERVAL_S));
-    if (op.finalAnswer != null) {
-      again(op);
+    if (op.finalAnswer != null && !beginTried) {
+      again(op); // (once a begin wrote, even unanswered, the token is no longer the instance's current one)
     }
     List<String> all = new ArrayList<>(runViolations);
     all.addAll(checker.violations());
@@ -223,11 +225,13 @@ final class ExplorerRun {
     callIndex = 0;
     nested = true; // no B poll inside a begin
     inBegin = true;
+    beginTried = true;
     beginWriteFaulted = false;
     try {
       OperationToken t = a.engine.begin(ID, ReadyFlows.UPDATE_PLAN, Map.of("class", cls));
       trace.append("  begin update-plan ").append(cls).append(" -> ").append(t).append('\n');
       op = checker.add(PromiseChecker.Kind.UPDATE, t, clock.instant(), cls, false);
+      beginTried = false;
       chaos.deliver(w -> w.label.equals("after-begin"));
       return true;
     } catch (RdsCallException e) {
@@ -236,12 +240,9 @@ final class ExplorerRun {
       return false;
     } catch (ConcurrentOperationException e) {
       trace.append("  begin update-plan ").append(cls).append(" refused: ").append(e.getMessage()).append('\n');
-      if (ambiguousBegin) {
-        checker.ambiguousBeginRefused(op, clock.instant(), e.getMessage());
-        throw new Refused();
-      }
       // A stale describe may show the ended operation still running: the platform asks again, and
-      // only a begin refused on a describe without faults is debris.
+      // only a begin refused on a describe without faults is debris (or, after a begin whose answer
+      // was lost, the ambiguous begin refused).
       boolean live = schedule.live;
       schedule.live = false;
       try {
@@ -249,10 +250,15 @@ final class ExplorerRun {
         OperationToken t = a.engine.begin(ID, ReadyFlows.UPDATE_PLAN, Map.of("class", cls));
         trace.append("  begin update-plan ").append(cls).append(" again, without faults -> ").append(t).append('\n');
         op = checker.add(PromiseChecker.Kind.UPDATE, t, clock.instant(), cls, false);
+        beginTried = false;
         chaos.deliver(w -> w.label.equals("after-begin"));
         return true;
       } catch (ConcurrentOperationException again) {
-        checker.beginRefused(op, clock.instant(), again.getMessage());
+        if (ambiguousBegin) {
+          checker.ambiguousBeginRefused(op, clock.instant(), again.getMessage());
+        } else {
+          checker.beginRefused(op, clock.instant(), again.getMessage());
+        }
         throw new Refused();
       } finally {
         schedule.live = live;

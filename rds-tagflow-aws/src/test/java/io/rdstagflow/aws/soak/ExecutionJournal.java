@@ -27,6 +27,11 @@ final class ExecutionJournal {
     LOST_ANSWER("answer lost (call took effect)"),
     /** Another poll was in flight at the same time (design: several brokers). */
     CONCURRENT("concurrent poller"),
+    /**
+     * Another poll, overlapping or on a stale describe, wrote tags after the execution was
+     * recorded: its older view put the step back (tags have no compare-and-set).
+     */
+    STALE_WRITE("stale write over the record"),
     /** The poll's describe showed tags older than RDS held (describe lag). */
     STALE_READ("stale describe (lag)"),
     /** No cause found: an invariant violation. */
@@ -94,8 +99,8 @@ final class ExecutionJournal {
         Execution previous = list.get(n - 1);
         Execution repeat = list.get(n);
         Cause cause = explain(repeat, previous);
-        if (cause == Cause.UNEXPLAINED && overwritten(previous)) {
-          cause = Cause.CONCURRENT;
+        if (cause == Cause.UNEXPLAINED && overwritten(previous, repeat.at())) {
+          cause = Cause.STALE_WRITE;
         }
         boolean lease = claimOn && (cause == Cause.CRASH || cause == Cause.UNRECORDED)
             && !repeat.poll().owner.equals(previous.poll().owner);
@@ -107,17 +112,25 @@ final class ExecutionJournal {
 
   /**
    * {@code true} if a poll that overlapped the execution's poll wrote tags after the execution was
-   * recorded: computed from an older view, that write can put the step back (tags have no
-   * compare-and-set), so a later poll runs it again.
+   * recorded, or a poll on a stale describe wrote tags between the execution and the repeat:
+   * computed from an older view, that write can put the step back (tags have no compare-and-set),
+   * so a later poll runs it again.
    */
-  private boolean overwritten(Execution e) {
+  private boolean overwritten(Execution e, java.time.Instant before) {
     PollRecord q = e.poll();
     for (PollRecord other : polls) {
-      if (other == q || !other.overlaps(q)) {
+      if (other == q) {
+        continue;
+      }
+      boolean staleView = other.overlaps(q);
+      for (PollRecord.Call c : other.calls) {
+        staleView |= c.staleView();
+      }
+      if (!staleView) {
         continue;
       }
       for (PollRecord.Call c : other.calls) {
-        if (c.ok() && PollRecord.isTagWrite(c.operation()) && c.at().isAfter(e.at())) {
+        if (c.ok() && PollRecord.isTagWrite(c.operation()) && c.at().isAfter(e.at()) && c.at().isBefore(before)) {
           return true;
         }
       }

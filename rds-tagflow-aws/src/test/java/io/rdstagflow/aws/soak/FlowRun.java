@@ -357,12 +357,8 @@ final class FlowRun {
         count("begin failed transiently", 1);
       } catch (ConcurrentOperationException e) {
         texts.add(e.getMessage());
-        if (ambiguous) {
-          checker.ambiguousBeginRefused(op, at, e.getMessage());
-          return false;
-        }
         // A lagging describe may show the ended operation still running: asked again without faults,
-        // only a refusal is debris.
+        // only a refusal is debris (or, after a begin whose answer was lost, the ambiguous begin refused).
         quiet = true;
         try {
           clock.advance(Duration.ofSeconds(1));
@@ -371,7 +367,11 @@ final class FlowRun {
           startOperation(t, clock.instant(), cls);
           return true;
         } catch (ConcurrentOperationException again) {
-          checker.beginRefused(op, clock.instant(), again.getMessage());
+          if (ambiguous) {
+            checker.ambiguousBeginRefused(op, clock.instant(), again.getMessage());
+          } else {
+            checker.beginRefused(op, clock.instant(), again.getMessage());
+          }
           return false;
         } finally {
           quiet = false;
@@ -653,7 +653,7 @@ final class FlowRun {
     }
     checkOrder(outcomeClass);
     for (ExecutionJournal.Repeat rep : journal.repeats(sc.claimOn)) {
-      if (rep.cause() == ExecutionJournal.Cause.UNEXPLAINED) {
+      if (repeatCause(rep).equals(ExecutionJournal.Cause.UNEXPLAINED.label)) {
         violate("unexplained repeat", "step " + rep.execution().step() + " ran again in poll #" + rep.execution().poll().id
             + " (after poll #" + rep.previous().poll().id + ") with no crash, failed record, concurrent poller"
             + " or stale read to explain it");
@@ -669,6 +669,24 @@ final class FlowRun {
     });
     violations.addAll(checker.violations());
     checkSecrets();
+  }
+
+  /**
+   * The journal's cause, or, for a repeat it cannot explain, a late tag write of the chaos layer
+   * that landed between the two executions (an older record put back over the newer one).
+   */
+  private String repeatCause(ExecutionJournal.Repeat rep) {
+    if (rep.cause() == ExecutionJournal.Cause.UNEXPLAINED) {
+      Instant from = rep.previous().at();
+      Instant to = rep.execution().at();
+      boolean late = chaos.held().stream().anyMatch(w -> w.delivered() && w.deliveryError() == null
+          && (w.operation.equals("AddTagsToResource") || w.operation.equals("RemoveTagsFromResource"))
+          && w.deliveredAt().isAfter(from) && w.deliveredAt().isBefore(to));
+      if (late) {
+        return "late tag write over the record";
+      }
+    }
+    return rep.cause().label;
   }
 
   /** The outcome's reason class; a failure must name the step, the tag, or the flow and why. */
@@ -874,7 +892,7 @@ final class FlowRun {
     int leaseExpiries = 0;
     int seenRecorded = 0;
     for (ExecutionJournal.Repeat rep : journal.repeats(sc.claimOn)) {
-      repeats.merge(rep.cause().label, 1, Integer::sum);
+      repeats.merge(repeatCause(rep), 1, Integer::sum);
       leaseExpiries += rep.afterLeaseExpiry() ? 1 : 0;
       seenRecorded += rep.seenRecorded() ? 1 : 0;
     }
