@@ -23,8 +23,15 @@ final class ExecutionJournal {
     CRASH("crash before the record"),
     /** The tag write that would have recorded it failed transiently (poll-scenarios row 19). */
     UNRECORDED("record write failed"),
+    /** The previous execution's own call took effect but answered with an error (a lost response). */
+    LOST_ANSWER("answer lost (call took effect)"),
     /** Another poll was in flight at the same time (design: several brokers). */
     CONCURRENT("concurrent poller"),
+    /**
+     * Another poll, overlapping or on a stale describe, wrote tags after the execution was
+     * recorded: its older view put the step back (tags have no compare-and-set).
+     */
+    STALE_WRITE("stale write over the record"),
     /** The poll's describe showed tags older than RDS held (describe lag). */
     STALE_READ("stale describe (lag)"),
     /** No cause found: an invariant violation. */
@@ -49,6 +56,12 @@ final class ExecutionJournal {
       boolean seenRecorded) {}
 
   private final List<Execution> executions = new ArrayList<>();
+  /** Every poll of the flow, to find a concurrent poller's write over a recorded execution. */
+  private List<PollRecord> polls = List.of();
+
+  void polls(List<PollRecord> all) {
+    this.polls = all;
+  }
 
   void add(String step, PollRecord poll, int callIndex, Instant at) {
     executions.add(new Execution(step, poll, callIndex, at));
@@ -86,12 +99,43 @@ final class ExecutionJournal {
         Execution previous = list.get(n - 1);
         Execution repeat = list.get(n);
         Cause cause = explain(repeat, previous);
+        if (cause == Cause.UNEXPLAINED && overwritten(previous, repeat.at())) {
+          cause = Cause.STALE_WRITE;
+        }
         boolean lease = claimOn && (cause == Cause.CRASH || cause == Cause.UNRECORDED)
             && !repeat.poll().owner.equals(previous.poll().owner);
         out.add(new Repeat(repeat, previous, cause, lease, seenRecorded(repeat, previous)));
       }
     }
     return out;
+  }
+
+  /**
+   * {@code true} if a poll that overlapped the execution's poll wrote tags after the execution was
+   * recorded, or a poll on a stale describe wrote tags between the execution and the repeat:
+   * computed from an older view, that write can put the step back (tags have no compare-and-set),
+   * so a later poll runs it again.
+   */
+  private boolean overwritten(Execution e, java.time.Instant before) {
+    PollRecord q = e.poll();
+    for (PollRecord other : polls) {
+      if (other == q) {
+        continue;
+      }
+      boolean staleView = other.overlaps(q);
+      for (PollRecord.Call c : other.calls) {
+        staleView |= c.staleView();
+      }
+      if (!staleView) {
+        continue;
+      }
+      for (PollRecord.Call c : other.calls) {
+        if (c.ok() && PollRecord.isTagWrite(c.operation()) && c.at().isAfter(e.at()) && c.at().isBefore(before)) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   /** {@code true} if the previous execution's record was written before the repeating poll last read the tags. */
@@ -119,6 +163,11 @@ final class ExecutionJournal {
     PollRecord p = repeat.poll();
     if (p == q) {
       return Cause.UNEXPLAINED; // one poll never runs a step's action twice
+    }
+    for (PollRecord.Call c : q.calls) {
+      if (c.index() == previous.callIndex() && !c.ok()) {
+        return Cause.LOST_ANSWER;
+      }
     }
     if (!q.recordedAfter(previous.callIndex())) {
       if (q.crashed) {

@@ -18,10 +18,12 @@ import java.util.Map;
  * @param virtualTime    from the restore to the final answer
  * @param violations     broken invariants, each a sentence
  * @param trace          the polls, one a line, for a failure report (no secret in it)
+ * @param actionRepeats  ModifyDBInstance / RebootDBInstance calls RDS applied more than once per operation
+ *                       (the truth: the fake's call log), by step
  */
 record FlowResult(long seed, boolean claimOn, String outcome, int polls, Map<String, Integer> faults,
     Map<String, Integer> repeats, int leaseExpiries, int seenRecorded, Duration blocked, Duration virtualTime,
-    List<String> violations, String scenario, String trace) {
+    List<String> violations, String scenario, String trace, Map<String, Integer> actionRepeats) {
 
   boolean ok() {
     return violations.isEmpty();

@@ -23,8 +23,27 @@ final class FlowScenario {
   static final Duration CLOCK_SKEW = Duration.ofSeconds(30);
   static final Duration SETTLE_TIME = Duration.ofSeconds(30);
   static final Duration LEASE_TIME = Duration.ofSeconds(90);
+  /** {@code -Dsoak.classic=true}: none of the adversary's additions (a control run of the checker). */
+  static final boolean CLASSIC = Boolean.getBoolean("soak.classic");
 
-  enum FaultKind { THROTTLE_BURST, SERVER_ERROR, INVALID_STATE, DESCRIBE_LAG, TAG_EDIT }
+  enum FaultKind {
+    THROTTLE_BURST, SERVER_ERROR, INVALID_STATE, DESCRIBE_LAG, TAG_EDIT,
+    /** Describes show the attributes {@code count} s old while the tags are current (0 ends it). */
+    ATTR_LAG,
+    /** Describes show the tags {@code count} s old while the attributes are current (0 ends it). */
+    TAG_LAG,
+    /** The next {@code count} calls of {@code operation} take effect and answer with an error. */
+    LOST_RESPONSE,
+    /**
+     * The next call of {@code operation} is held back (its caller times out) and lands later:
+     * {@code count} s later, or with {@code count} 0 a little after the next operation's begin.
+     */
+    LATE_WRITE,
+    /** The platform stops polling for {@code count} minutes (a gap of hours). */
+    PLATFORM_GAP,
+    /** An operator aborts the operation through {@code TagStateMachine.abort}. */
+    ABORT
+  }
 
   enum EditKind {
     /** Every flow tag removed by hand: an abort. */
@@ -33,7 +52,7 @@ final class FlowScenario {
     DELETE_ONE,
     /** A step tag's value replaced by one the engine cannot accept: a failure naming it. */
     CORRUPT_STEP,
-    /** A parameter or the lease tag removed: nothing the flow needs to go on. */
+    /** Kept for replay of older seeds' draws; applied as an operator abort through the API. */
     DELETE_HARMLESS
   }
 
@@ -52,6 +71,12 @@ final class FlowScenario {
         case INVALID_STATE -> operation + " fails InvalidDBInstanceState x" + count;
         case DESCRIBE_LAG -> count == 0 ? "describe lag off" : "describe lag " + count + " s";
         case TAG_EDIT -> "hand edit " + edit + " #" + pick;
+        case ATTR_LAG -> count == 0 ? "attribute lag off" : "attribute lag " + count + " s (tags current)";
+        case TAG_LAG -> count == 0 ? "tag lag off" : "tag lag " + count + " s (attributes current)";
+        case LOST_RESPONSE -> operation + " lands, answer lost x" + count;
+        case LATE_WRITE -> "next " + operation + " held, lands " + (count == 0 ? "after the next begin" : count + " s later");
+        case PLATFORM_GAP -> "platform polls again only after " + count + " min";
+        case ABORT -> "operator abort";
       };
       return "+" + at + " " + what;
     }
@@ -84,6 +109,24 @@ final class FlowScenario {
   final List<Fault> faults;
   final int latencyMinMs;
   final int latencyMaxMs;
+
+  // ---- the adversary's additions (drawn from a second stream, so the draws above stay as they were)
+  /** The engines' tag prefix: the default, or {@code broker:}. */
+  final String prefix;
+  /** User tags in the restore request that share the prefix's namespace (never the library's). */
+  final java.util.Map<String, String> userTags;
+  /** update-plan operations the platform begins one after the other once it heard succeeded. */
+  final int updates;
+  /** The owner defers a change to the maintenance window (MultiAZ, ApplyImmediately false) before the first update. */
+  final boolean deferredChange;
+  /** Chance that describes show the tags from before a {@code begin} for {@link #beginLagSeconds} after it. */
+  final boolean beginLag;
+  final int beginLagSeconds;
+  /** The process whose clock is slow beyond the allowance (-1: none), and by how much. */
+  final int skewedProcess;
+  static final Duration BEYOND_ALLOWANCE = Duration.ofHours(-3);
+  /** Rolling deploy: the processes that run the newer definition of the restore flow (null: no deploy). */
+  final boolean[] newDefinition;
 
   private FlowScenario(long seed) {
     this.seed = seed;
@@ -146,6 +189,83 @@ final class FlowScenario {
       list.add(new Fault(Duration.ofSeconds(r.nextInt(span)), FaultKind.TAG_EDIT, 0, null, null, 0, edit,
           r.nextInt(1000)));
     }
+    Random x = new Random(seed ^ 0xAD7E_45A1_F00DL);
+    if (CLASSIC) {
+      // The fault model before the adversary's additions, judged by the same checker: its control run.
+      prefix = "tagflow:";
+      userTags = java.util.Map.of();
+      updates = 0;
+      deferredChange = false;
+      beginLag = false;
+      beginLagSeconds = 0;
+      skewedProcess = -1;
+      newDefinition = null;
+      list.sort(Comparator.comparing(Fault::at));
+      faults = List.copyOf(list);
+      return;
+    }
+    int namespace = x.nextInt(20);
+    if (namespace == 0) {
+      prefix = "broker:";
+      userTags = java.util.Map.of("broker:service-instance-guid", "6f1c2a7e-guid-" + (seed % 1000));
+    } else {
+      prefix = "tagflow:";
+      userTags = namespace == 1 ? java.util.Map.of("tagflow:owner", "team-payments") : java.util.Map.of();
+    }
+    updates = switch (x.nextInt(5)) {
+      case 0, 1 -> 0;
+      case 2 -> 1;
+      default -> 2;
+    };
+    deferredChange = updates > 0 && x.nextInt(3) == 0;
+    beginLag = updates > 0 && x.nextInt(3) == 0;
+    beginLagSeconds = 30 + x.nextInt(150);
+    skewedProcess = processes > 1 && x.nextInt(8) == 0 ? 1 + x.nextInt(processes - 1) : -1;
+    if (skewedProcess > 0) {
+      clockOffsets[skewedProcess] = BEYOND_ALLOWANCE;
+    }
+    if (processes > 1 && x.nextInt(8) == 0) {
+      newDefinition = new boolean[processes];
+      for (int i = 0; i < processes; i++) {
+        newDefinition[i] = x.nextBoolean();
+      }
+    } else {
+      newDefinition = null;
+    }
+    int wide = span + updates * 15 * 60;
+    int m = x.nextInt(6);
+    List<String> writes = List.of("AddTagsToResource", "RemoveTagsFromResource", "ModifyDBInstance", "RebootDBInstance");
+    for (int i = 0; i < m; i++) {
+      Duration at = Duration.ofSeconds(x.nextInt(wide));
+      switch (x.nextInt(23)) {
+        case 0, 1 -> {
+          list.add(new Fault(at, FaultKind.ATTR_LAG, 30 + x.nextInt(600), null, null, 0, null, 0));
+          list.add(new Fault(at.plusSeconds(120 + x.nextInt(1200)), FaultKind.ATTR_LAG, 0, null, null, 0, null, 0));
+        }
+        case 2 -> {
+          list.add(new Fault(at, FaultKind.TAG_LAG, 10 + x.nextInt(120), null, null, 0, null, 0));
+          list.add(new Fault(at.plusSeconds(60 + x.nextInt(900)), FaultKind.TAG_LAG, 0, null, null, 0, null, 0));
+        }
+        case 3, 4, 5 -> list.add(new Fault(at, FaultKind.LOST_RESPONSE, 1 + x.nextInt(2),
+            writes.get(x.nextInt(writes.size())), null, 0, null, 0));
+        case 6, 7, 8 -> list.add(new Fault(at, FaultKind.LATE_WRITE, updates > 0 && x.nextBoolean() ? 0 : 5 + x.nextInt(600),
+            writes.get(x.nextInt(writes.size())), null, 0, null, 0));
+        case 9, 10, 11, 12, 13 -> list.add(new Fault(at, FaultKind.LATE_WRITE, updates > 0 && x.nextBoolean() ? 0 : 5 + x.nextInt(600),
+            writes.get(x.nextInt(writes.size())), null, 0, null, 0));
+        case 14, 15, 16 -> list.add(new Fault(at, FaultKind.LOST_RESPONSE, 1 + x.nextInt(2),
+            writes.get(x.nextInt(writes.size())), null, 0, null, 0));
+        case 17, 18 -> {
+          list.add(new Fault(at, FaultKind.ATTR_LAG, 30 + x.nextInt(600), null, null, 0, null, 0));
+          list.add(new Fault(at.plusSeconds(120 + x.nextInt(1200)), FaultKind.ATTR_LAG, 0, null, null, 0, null, 0));
+        }
+        case 19, 20 -> list.add(new Fault(at, FaultKind.PLATFORM_GAP, 60 + x.nextInt(241), null, null, 0, null, 0));
+        case 21 -> {
+          list.add(new Fault(at, FaultKind.TAG_LAG, 10 + x.nextInt(120), null, null, 0, null, 0));
+          list.add(new Fault(at.plusSeconds(60 + x.nextInt(900)), FaultKind.TAG_LAG, 0, null, null, 0, null, 0));
+        }
+        default -> list.add(new Fault(at, FaultKind.ABORT, 0, null, null, 0, null, 0));
+      }
+    }
     list.sort(Comparator.comparing(Fault::at));
     faults = List.copyOf(list);
   }
@@ -167,6 +287,10 @@ final class FlowScenario {
         .append(" throttleShare=").append(throttleShare).append(" lagAtRestore=").append(lagAtRestoreSeconds).append("s")
         .append(" latency=").append(latencyMinMs).append("..").append(latencyMaxMs).append("ms")
         .append("\n  instanceFailure=").append(instanceFailure)
+        .append("\n  prefix=").append(prefix).append(" userTags=").append(userTags).append(" updates=").append(updates)
+        .append(" deferredChange=").append(deferredChange).append(" beginLag=").append(beginLag ? beginLagSeconds + "s" : "no")
+        .append(" skewedProcess=").append(skewedProcess < 0 ? "none" : "e" + skewedProcess + " " + BEYOND_ALLOWANCE)
+        .append(" rollingDeploy=").append(newDefinition == null ? "no" : java.util.Arrays.toString(newDefinition))
         .append("\n  faults=").append(faults);
     return b.toString();
   }

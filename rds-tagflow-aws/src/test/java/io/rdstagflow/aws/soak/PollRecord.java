@@ -27,6 +27,8 @@ final class PollRecord {
   boolean crashed;
   OperationStatus answer;
   String threw;
+  /** The operation the platform polled for. */
+  io.rdstagflow.core.OperationToken token;
 
   PollRecord(int id, String process, String owner, int depth, Instant startedAt, int crashAfterCall) {
     this.id = id;

@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
  *
  * <p>System properties: {@code soak.flows} (default {@value #DEFAULT_FLOWS}), {@code soak.seed}
  * (default {@value #DEFAULT_SEED}; {@code random} for a new one, printed), {@code soak.flowSeed}
- * (replay one flow, printing its polls). A failure prints each failing flow's seed and the command
+ * (replay one flow, printing its polls), {@code soak.listAll} (print every violation of every flow, one a
+ * line). A failure prints each failing flow's seed and the command
  * that replays it.
  */
 class RestoreSoakTest {
@@ -55,6 +56,11 @@ class RestoreSoakTest {
       figures.add(result);
       if (!result.ok() && failures.size() < REPORTED_FAILURES) {
         failures.add(result);
+      }
+      if (!result.ok() && Boolean.getBoolean("soak.listAll")) {
+        for (String v : result.violations()) {
+          System.out.println("violation seed " + result.seed() + " " + v);
+        }
       }
     }
     Duration wall = Duration.ofNanos(System.nanoTime() - start);

@@ -18,6 +18,8 @@ final class SoakFigures {
   private final Map<String, Integer> faultedFlows = new TreeMap<>();
   @SuppressWarnings("unchecked")
   private final Map<String, Integer>[] repeatsByClaim = new Map[] {new TreeMap<>(), new TreeMap<>()};
+  @SuppressWarnings("unchecked")
+  private final Map<String, Integer>[] actionRepeatsByClaim = new Map[] {new TreeMap<>(), new TreeMap<>()};
   private final int[] leaseExpiriesByClaim = new int[2];
   private final int[] seenRecordedByClaim = new int[2];
   private int[] polls = new int[1024];
@@ -42,6 +44,7 @@ final class SoakFigures {
       faultedFlows.merge(k, 1, Integer::sum);
     });
     f.repeats().forEach((k, v) -> repeatsByClaim[claim].merge(k, v, Integer::sum));
+    f.actionRepeats().forEach((k, v) -> actionRepeatsByClaim[claim].merge(k, v, Integer::sum));
     leaseExpiriesByClaim[claim] += f.leaseExpiries();
     seenRecordedByClaim[claim] += f.seenRecorded();
     blocked = blocked.plus(f.blocked());
@@ -98,6 +101,11 @@ final class SoakFigures {
       repeatsByClaim[claim].forEach((k, v) -> b.append(String.format("    %-36s %8d%n", k, v)));
       b.append(String.format("    %-36s %8d%n", "(after another owner's lease expired)", leaseExpiriesByClaim[claim]));
       b.append(String.format("    %-36s %8d%n", "(its last describe showed it recorded)", seenRecordedByClaim[claim]));
+      int actions = actionRepeatsByClaim[claim].values().stream().mapToInt(Integer::intValue).sum();
+      b.append("  RDS actions applied again within one operation (the fake's call log), claim ")
+          .append(claim == 0 ? "none" : "lease").append(": ").append(actions)
+          .append(String.format(" (%.3f per flow)%n", flowsByClaim[claim] == 0 ? 0.0 : (double) actions / flowsByClaim[claim]));
+      actionRepeatsByClaim[claim].forEach((k, v) -> b.append(String.format("    %-36s %8d%n", k, v)));
     }
     if (flows > 0) {
       b.append("  polls per flow: p50 ").append(percentile(sorted, 0.50)).append(", p99 ")
