@@ -247,7 +247,11 @@ public final class ReadyFlows {
         throw new IllegalStateException("flow " + name + " needs masterPassword(source) or managedMasterPassword():"
             + " a restored instance keeps the source's master password otherwise");
       }
-      return extras.flow(name, List.of(settings.build(), new RebootIfPendingStep(rds), users));
+      // The reboot and the users run only on describes that show the settings: never on a view from
+      // before the modify, which would say "no reboot pending" of the instance as it was.
+      ModifySettingsStep settingsStep = settings.build();
+      return extras.flow(name, List.of(settingsStep, AfterStep.after(settingsStep, new RebootIfPendingStep(rds)),
+          AfterStep.after(settingsStep, users)));
     }
 
     /**
@@ -349,7 +353,9 @@ public final class ReadyFlows {
         throw new IllegalStateException("flow " + UPDATE_PLAN + " needs settings(...): the plan's instance class,"
             + " storage or other settings; without them it would change nothing");
       }
-      return extras.flow(UPDATE_PLAN, List.of(settings.build(), new RebootIfPendingStep(rds)));
+      ModifySettingsStep settingsStep = settings.build();
+      return extras.flow(UPDATE_PLAN, List.of(settingsStep,
+          AfterStep.after(settingsStep, new RebootIfPendingStep(rds))));
     }
 
     /**

@@ -151,7 +151,9 @@ class VersionTwoScenariosTest {
   void row47_item7_beginRepeatedAfterItsWriteLandedButItsAnswerWasLostGivesTheSameOperation() {
     TagStateMachine engine = f.engine();
     f.rds.putAvailable(ID, Map.of("team", "payments"));
-    f.rds.loseNextAnswer(ADD_TAGS, new TransientFailure("RequestTimeout"));
+    for (int i = 0; i < 3; i++) { // begin tries its write three times; every answer is lost
+      f.rds.loseNextAnswer(ADD_TAGS, new TransientFailure("RequestTimeout"));
+    }
 
     assertThatThrownBy(() -> engine.begin(ID, FLOW, Map.of("plan", "large")))
         .isInstanceOf(RdsCallException.class).hasMessageContaining("RequestTimeout");
@@ -163,6 +165,20 @@ class VersionTwoScenariosTest {
     assertThat(engine.poll(ID, again).description()).isEqualTo("step settings started");
     assertThatThrownBy(() -> engine.begin(ID, FLOW, Map.of("plan", "small")))
         .isInstanceOf(ConcurrentOperationException.class);
+  }
+
+  @Test
+  void row47_aBeginWhoseWriteTimesOutTriesTheSameTagsAgainSoALateLandingCannotReplaceIt() {
+    TagStateMachine engine = f.engine();
+    f.rds.putAvailable(ID, Map.of());
+    f.rds.failNext(ADD_TAGS, new TransientFailure("RequestTimeout"));
+    f.rds.resetCounts();
+
+    OperationToken token = engine.begin(ID, FLOW, Map.of());
+
+    assertThat(f.rds.count(ADD_TAGS)).as("the same write, tried twice").isEqualTo(2);
+    assertThat(f.rds.tags(ID).get("tagflow:flow")).startsWith("op=" + token.operationId().orElseThrow());
+    assertThat(engine.poll(ID, token).description()).isEqualTo("step settings started");
   }
 
   @Test

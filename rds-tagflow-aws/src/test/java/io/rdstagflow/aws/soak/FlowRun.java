@@ -1027,7 +1027,6 @@ final class FlowRun {
    * (an engine keeps the definitions it still has operations for; each operation must finish on the
    * definition it was begun under). Without them (engine v1) the newer broker registers the longer
    * list under the same name, which is what a rolling deploy does to an engine without versions.
-   * TODO(after the merge on engine v2): replace the reflective call below by {@code b.version(2)}.
    */
   static List<Flow> newBrokerDefinitions(Flow v1, Step extra) {
     Flow.Builder b = Flow.builder(v1.name());
@@ -1036,18 +1035,8 @@ final class FlowRun {
     }
     b.step(extra, v1.policy(v1.steps().size() - 1));
     b.flowDeadline(v1.deadline());
-    // The switch: with versions (engine v2) the newer broker raises the number and keeps the older
-    // definition registered; without (engine v1) it can only register the longer list. Reflective
-    // so that this file compiles on both; once merged on v2, replace by b.version(2) and
-    // return List.of(v1, b.build()).
-    try {
-      Flow.Builder.class.getMethod("version", int.class).invoke(b, 2);
-      return List.of(v1, b.build());
-    } catch (NoSuchMethodException engineV1) {
-      return List.of(b.build());
-    } catch (ReflectiveOperationException e) {
-      throw new IllegalStateException(e);
-    }
+    b.version(2); // a changed list of steps gets a new version; the newer broker keeps both
+    return List.of(v1, b.build());
   }
 
   /** The newer definition's extra step: synchronous, records that it ran. */

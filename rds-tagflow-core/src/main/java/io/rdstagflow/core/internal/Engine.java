@@ -9,11 +9,13 @@ import io.rdstagflow.core.InvalidFlowParameterException;
 import io.rdstagflow.core.OperationStatus;
 import io.rdstagflow.core.OperationToken;
 import io.rdstagflow.core.OperatorActionException;
+import io.rdstagflow.core.RdsCallException;
 import io.rdstagflow.core.RdsInstance;
 import io.rdstagflow.core.Step;
 import io.rdstagflow.core.TagLimitException;
 import io.rdstagflow.core.UnknownFlowException;
 import io.rdstagflow.core.internal.StepRecord.Status;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -128,7 +130,7 @@ public final class Engine {
     if (others + tags.size() + leaseRoom() > TagRules.MAX_TAGS) {
       throw new TagLimitException(others, tags.size() + leaseRoom());
     }
-    rds.addTags(instance, tags);
+    addTagsRetried(instance, tags);
     List<String> stale = new ArrayList<>();
     for (String key : old.keySet()) {
       if (!tags.containsKey(key)) {
@@ -302,6 +304,32 @@ public final class Engine {
       }
     }
     return params;
+  }
+
+  /**
+   * The write that begins an operation, tried again (the same tags) after a transient failure: a
+   * write whose answer was lost, or that lands late, then carries the same values as its retry, so it
+   * cannot overwrite the operation a retried {@code begin} would otherwise have made.
+   */
+  private void addTagsRetried(RdsInstance instance, Map<String, String> tags) {
+    Duration backoff = Duration.ofMillis(200);
+    for (int attempt = 1; ; attempt++) {
+      try {
+        rds.addTags(instance, tags);
+        return;
+      } catch (RdsCallException e) {
+        if (!e.isTransient() || attempt >= 3) {
+          throw e;
+        }
+        try {
+          s.sleeper().sleep(backoff);
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+        backoff = backoff.multipliedBy(2);
+      }
+    }
   }
 
   /** One AddTags with what differs, and a removal of the library keys the operation no longer has. */
