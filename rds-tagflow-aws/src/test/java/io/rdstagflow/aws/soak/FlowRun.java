@@ -983,6 +983,9 @@ final class FlowRun {
           journal.add("users", current, current.calls.size(), clock.instant());
           checker.stepRan("users", clock.instant(), chaos.truthNow());
         }
+      }, () -> {
+        DBInstance truth = chaos.truthNow();
+        return truth == null || !"rebooting".equals(truth.dbInstanceStatus());
       });
       flow = ReadyFlows.restoreFromSnapshot(client)
           .settings(b -> {

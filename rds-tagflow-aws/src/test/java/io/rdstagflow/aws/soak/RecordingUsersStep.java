@@ -6,6 +6,7 @@ import io.rdstagflow.core.StepContext;
 import io.rdstagflow.core.StepResult;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
@@ -28,6 +29,7 @@ final class RecordingUsersStep implements BoundUsersStep {
   private final PasswordSource passwords;
   private final WaitBudget waits;
   private final Consumer<Run> recorder;
+  private final BooleanSupplier reachable;
 
   /** How many more runs answer {@code waiting}; shared by the flow's steps in every process. */
   static final class WaitBudget {
@@ -38,7 +40,18 @@ final class RecordingUsersStep implements BoundUsersStep {
     }
   }
 
+  /** A step whose database is always reachable. */
   RecordingUsersStep(String process, PasswordSource passwords, WaitBudget waits, Consumer<Run> recorder) {
+    this(process, passwords, waits, recorder, () -> true);
+  }
+
+  /**
+   * @param reachable whether the database truly accepts connections now (it does not while RDS
+   *     reboots it), whatever the poll's describe says: a JDBC step connects to the real server
+   */
+  RecordingUsersStep(String process, PasswordSource passwords, WaitBudget waits, Consumer<Run> recorder,
+      BooleanSupplier reachable) {
+    this.reachable = Objects.requireNonNull(reachable);
     this.process = Objects.requireNonNull(process);
     this.passwords = Objects.requireNonNull(passwords);
     this.waits = Objects.requireNonNull(waits);
@@ -54,6 +67,10 @@ final class RecordingUsersStep implements BoundUsersStep {
   public StepResult run(StepContext context) {
     boolean pendingReboot = context.instance().isPendingReboot();
     boolean settled = context.instance().isSettled();
+    if (!reachable.getAsBoolean()) {
+      recorder.accept(new Run(context.instance().status(), pendingReboot, settled, false));
+      return StepResult.waiting("connection refused (SQLState 08001): the database is rebooting");
+    }
     if (waits.remaining > 0) {
       waits.remaining--;
       recorder.accept(new Run(context.instance().status(), pendingReboot, settled, false));
