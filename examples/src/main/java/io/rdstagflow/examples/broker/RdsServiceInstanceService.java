@@ -57,18 +57,25 @@ public class RdsServiceInstanceService implements ServiceInstanceService {
   // RDS snapshot identifiers: a letter, then letters, digits and single hyphens, at most 255.
   private static final Pattern SNAPSHOT_ID = Pattern.compile("[A-Za-z](-?[A-Za-z0-9])*");
 
+  /** The flows that provision an instance: an identical provision request answers for them. */
+  private static final Set<String> PROVISIONING_FLOWS = Set.of(ReadyFlows.RESTORE_FROM_SNAPSHOT, ExampleFlows.CREATE);
+
   private final TagStateMachine engine;
   private final RdsStarter starter;
+  private final OwnedSnapshots snapshots;
   private final PasswordSource passwords;
   private final BrokerProperties properties;
+  private final OsbProperties osb;
 
   /** The service over this engine and starter. */
-  public RdsServiceInstanceService(TagStateMachine engine, RdsStarter starter, PasswordSource passwords,
-      BrokerProperties properties) {
+  public RdsServiceInstanceService(TagStateMachine engine, RdsStarter starter, OwnedSnapshots snapshots,
+      PasswordSource passwords, BrokerProperties properties, OsbProperties osb) {
     this.engine = Objects.requireNonNull(engine, "engine");
     this.starter = Objects.requireNonNull(starter, "starter");
+    this.snapshots = Objects.requireNonNull(snapshots, "snapshots");
     this.passwords = Objects.requireNonNull(passwords, "passwords");
     this.properties = Objects.requireNonNull(properties, "properties");
+    this.osb = Objects.requireNonNull(osb, "osb");
   }
 
   @Override
@@ -81,17 +88,22 @@ public class RdsServiceInstanceService implements ServiceInstanceService {
     String id = InstanceIds.rdsId(request.getServiceInstanceId());
     PlanSpec plan = plan(request.getPlanId());
     Optional<String> snapshot = snapshotParameter(request.getParameters());
-    if (describe(id).isPresent()) {
-      // OSB asks for 200 when the same instance is requested again; this example keeps to 409.
-      throw new ServiceInstanceExistsException(request.getServiceInstanceId(), request.getServiceDefinitionId());
+    OwnerTags owner = OwnerTags.of(osb.name(), request.getServiceDefinitionId(), plan.id(),
+        request.getOrganizationGuid(), request.getSpaceGuid(), request.getParameters());
+    Optional<Inspection> existing = describe(id);
+    if (existing.isPresent()) {
+      return provisionedAlready(request, existing.get(), owner);
     }
+    snapshot.ifPresent(s -> snapshots.requireRestorable(s, owner)); // 400 for a snapshot that is not the owner's
     OperationToken token;
     try {
       if (snapshot.isPresent()) {
         token = starter.restoreFromSnapshot(ReadyFlows.RESTORE_FROM_SNAPSHOT, Map.of(), restore -> restore
             .dbInstanceIdentifier(id)
             .dbSnapshotIdentifier(snapshot.get())
-            .dbInstanceClass(plan.instanceClass()));
+            .dbInstanceClass(plan.instanceClass())
+            .copyTagsToSnapshot(true) // the owner tags go with every snapshot
+            .tags(owner.asSdkTags()));
       } else {
         token = starter.create(ExampleFlows.CREATE, Map.of(), create -> create
             .dbInstanceIdentifier(id)
@@ -101,14 +113,42 @@ public class RdsServiceInstanceService implements ServiceInstanceService {
             .masterUsername(BrokerConfiguration.MASTER_USER)
             .masterUserPassword(passwords.password(id, BrokerConfiguration.MASTER_USER))
             .dbParameterGroupName(properties.parameterGroup())
-            .backupRetentionPeriod(7));
+            .backupRetentionPeriod(7)
+            .copyTagsToSnapshot(true)
+            .tags(owner.asSdkTags()));
       }
     } catch (DbSnapshotNotFoundException e) {
-      throw new ServiceBrokerInvalidParametersException("snapshot '" + snapshot.orElse("") + "' does not exist");
+      throw OwnedSnapshots.notFound(snapshot.orElse(""));
     } catch (DbInstanceAlreadyExistsException e) {
-      throw new ServiceInstanceExistsException(request.getServiceInstanceId(), request.getServiceDefinitionId());
+      // Created between our describe and our call (a platform retrying at once): answer for it.
+      return provisionedAlready(request, describe(id).orElseThrow(() -> new ServiceBrokerConcurrencyException(
+          "instance " + id + " is being created by another request; try again")), owner);
     }
     return CreateServiceInstanceResponse.builder().async(true).operation(token.encode()).build();
+  }
+
+  /**
+   * OSB's answer for a provision request of an instance that exists: 202 with the original
+   * operation while it provisions (and when it failed, so the poll reports it), 200 once it has
+   * been provisioned, 409 if it was provisioned with other attributes (or is not this broker's).
+   */
+  private CreateServiceInstanceResponse provisionedAlready(CreateServiceInstanceRequest request,
+      Inspection inspection, OwnerTags requested) {
+    Optional<OwnerTags> recorded = OwnerTags.from(inspection.instance().tags());
+    if (recorded.isEmpty() || !recorded.get().equals(requested)) {
+      throw new ServiceInstanceExistsException(request.getServiceInstanceId(), request.getServiceDefinitionId());
+    }
+    if ("deleting".equals(inspection.instance().status())) {
+      throw new ServiceBrokerConcurrencyException("instance " + inspection.instance().id() + " is being deleted");
+    }
+    Optional<Inspection.OperationView> provisioning = inspection.runningOperation()
+        .or(() -> inspection.operation().filter(op -> op.state() != Inspection.OperationState.SUCCEEDED))
+        .filter(op -> PROVISIONING_FLOWS.contains(op.flowName()));
+    if (provisioning.isPresent()) {
+      return CreateServiceInstanceResponse.builder().async(true).operation(provisioning.get().token().encode())
+          .build();
+    }
+    return CreateServiceInstanceResponse.builder().async(false).instanceExisted(true).build();
   }
 
   @Override
@@ -124,13 +164,17 @@ public class RdsServiceInstanceService implements ServiceInstanceService {
       throw new ServiceBrokerInvalidParametersException("update takes no parameters, only a new plan; got "
           + new TreeSet<>(request.getParameters().keySet()));
     }
-    if (request.getPreviousValues() != null && plan.id().equals(request.getPreviousValues().getPlanId())) {
-      return UpdateServiceInstanceResponse.builder().async(false).build(); // nothing to change
+    Inspection inspection = describe(id)
+        .orElseThrow(() -> new ServiceInstanceDoesNotExistException(request.getServiceInstanceId()));
+    refuseWhileAFlowRuns(inspection);
+    if (plan.id().equals(inspection.instance().tags().get(OwnerTags.PLAN_ID))) {
+      return UpdateServiceInstanceResponse.builder().async(false).build(); // on that plan already: nothing to change
     }
     try {
       OperationToken token = engine.begin(id, ReadyFlows.UPDATE_PLAN, Map.of(
           ExampleFlows.INSTANCE_CLASS, plan.instanceClass(),
-          ExampleFlows.STORAGE_GIB, Integer.toString(plan.storageGib())));
+          ExampleFlows.STORAGE_GIB, Integer.toString(plan.storageGib()),
+          RecordPlanStep.PLAN_ID, plan.id()));
       return UpdateServiceInstanceResponse.builder().async(true).operation(token.encode()).build();
     } catch (ConcurrentOperationException e) {
       throw new ServiceBrokerConcurrencyException(e.getMessage());
@@ -178,7 +222,12 @@ public class RdsServiceInstanceService implements ServiceInstanceService {
     }
     try {
       OperationStatus status = token == null ? engine.poll(instanceId) : engine.poll(instanceId, token);
-      return LastOperationResponse.of(status, token != null && token.isDeletion()); // state, description, Retry-After
+      boolean deletion = token != null && token.isDeletion();
+      if (status.state() == OperationStatus.State.FAILED && !deletion && describe(instanceId).isEmpty()) {
+        throw new ServiceInstanceNotFoundException(instanceId); // OSB 2.16: 404, not 200 failed
+      }
+      // state, description, Retry-After (the engine's hint, or the settle time while in progress)
+      return LastOperationResponse.of(status, deletion, properties.settleTime());
     } catch (RdsCallException e) {
       // RDS refused a call for good (a missing permission, say): 500; the message holds the call and the
       // AWS error code, never a secret.
