@@ -1,5 +1,6 @@
 package io.rdstagflow.examples.broker;
 
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -42,7 +43,9 @@ public class BrokerSecurity {
     BasicAuthenticationEntryPoint refusal = new LoggingEntryPoint();
     refusal.setRealmName(REALM);
     return http
-        .authorizeHttpRequests(requests -> requests.anyRequest().authenticated())
+        // The error dispatch that renders a refusal's body is not a second request to refuse (and log).
+        .authorizeHttpRequests(requests -> requests.dispatcherTypeMatchers(DispatcherType.ERROR).permitAll()
+            .anyRequest().authenticated())
         .httpBasic(basic -> basic.authenticationEntryPoint(refusal))
         .exceptionHandling(handling -> handling.authenticationEntryPoint(refusal))
         // The platform is a program sending basic credentials on each call: no cookie to forge.

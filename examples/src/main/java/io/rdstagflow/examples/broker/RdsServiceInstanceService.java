@@ -223,7 +223,7 @@ public class RdsServiceInstanceService implements ServiceInstanceService {
     try {
       OperationStatus status = token == null ? engine.poll(instanceId) : engine.poll(instanceId, token);
       boolean deletion = token != null && token.isDeletion();
-      if (status.state() == OperationStatus.State.FAILED && !deletion && describe(instanceId).isEmpty()) {
+      if (status.state() == OperationStatus.State.FAILED && !deletion && !exists(instanceId)) {
         throw new ServiceInstanceNotFoundException(instanceId); // OSB 2.16: 404, not 200 failed
       }
       // state, description, Retry-After (the engine's hint, or the settle time while in progress)
@@ -247,6 +247,10 @@ public class RdsServiceInstanceService implements ServiceInstanceService {
       throw new ServiceBrokerConcurrencyException("operation " + op.flowName() + " is still in progress on instance "
           + inspection.instance().id() + " (step " + step + ", until " + op.flowDeadline() + " at the latest)");
     });
+  }
+
+  private boolean exists(String id) {
+    return describe(id).isPresent();
   }
 
   private Optional<Inspection> describe(String id) {
