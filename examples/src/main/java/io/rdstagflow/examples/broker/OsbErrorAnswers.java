@@ -1,5 +1,6 @@
 package io.rdstagflow.examples.broker;
 
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.cloud.servicebroker.annotation.ServiceBrokerRestController;
@@ -32,6 +33,11 @@ import org.springframework.web.bind.annotation.ResponseStatus;
 public class OsbErrorAnswers extends ServiceBrokerWebMvcExceptionHandler {
 
   private static final Logger log = LoggerFactory.getLogger(OsbErrorAnswers.class);
+
+  // Spring Cloud Open Service Broker's request properties whose JSON names differ.
+  private static final Map<String, String> OSB_FIELD_NAMES = Map.of(
+      "serviceDefinitionId", "service_id", "planId", "plan_id", "serviceInstanceId", "instance_id",
+      "bindingId", "binding_id");
 
   @Override
   protected Logger getLog() {
@@ -88,10 +94,11 @@ public class OsbErrorAnswers extends ServiceBrokerWebMvcExceptionHandler {
     return getErrorResponse("the request body is not the JSON OSB asks for");
   }
 
-  /** Missing required fields (OSB: 400), named. */
+  /** Missing required fields (OSB: 400), named as OSB names them. */
   @Override
   protected ErrorMessage handleBindingException(Exception e, BindingResult result) {
-    String fields = String.join(", ", result.getFieldErrors().stream().map(f -> f.getField()).toList());
+    String fields = String.join(", ", result.getFieldErrors().stream()
+        .map(f -> OSB_FIELD_NAMES.getOrDefault(f.getField(), f.getField())).toList());
     log.warn("400: missing required fields: {}", fields);
     return getErrorResponse("Missing required fields: " + fields);
   }

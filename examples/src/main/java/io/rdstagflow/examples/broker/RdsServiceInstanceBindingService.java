@@ -9,6 +9,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.cloud.servicebroker.exception.ServiceBrokerConcurrencyException;
 import org.springframework.cloud.servicebroker.exception.ServiceInstanceBindingDoesNotExistException;
 import org.springframework.cloud.servicebroker.exception.ServiceInstanceBindingExistsException;
@@ -36,6 +38,8 @@ public class RdsServiceInstanceBindingService implements ServiceInstanceBindingS
 
   /** The start of the comment on a binding's user; the request digest follows. */
   public static final String COMMENT_PREFIX = "rdstagflow-binding sha256:";
+
+  private static final Logger log = LoggerFactory.getLogger(RdsServiceInstanceBindingService.class);
 
   private final TagStateMachine engine;
   private final PasswordSource passwords;
@@ -108,16 +112,18 @@ public class RdsServiceInstanceBindingService implements ServiceInstanceBindingS
   private DeleteServiceInstanceBindingResponse unbind(DeleteServiceInstanceBindingRequest request) {
     String user = InstanceIds.userName(request.getBindingId());
     // OSB: 410 Gone for a binding that does not exist; an instance that does not exist has none.
-    RdsInstance instance = availableInstance(request.getServiceInstanceId())
-        .orElseThrow(() -> new ServiceInstanceBindingDoesNotExistException(request.getBindingId()));
-    boolean bound = users.login(instance, masterPassword(instance), user).map(DatabaseUsers.Login::canLogin)
+    Optional<RdsInstance> instance = availableInstance(request.getServiceInstanceId());
+    boolean bound = instance.flatMap(i -> users.login(i, masterPassword(i), user)).map(DatabaseUsers.Login::canLogin)
         .orElse(false);
     if (!bound) {
+      // Spring Cloud Open Service Broker answers it 410 without logging it: one INFO line here.
+      log.info("410: binding {} of instance {} does not exist", request.getBindingId(), request.getServiceInstanceId());
       throw new ServiceInstanceBindingDoesNotExistException(request.getBindingId());
     }
-    users.lockLogin(instance, masterPassword(instance), user);
+    users.lockLogin(instance.get(), masterPassword(instance.get()), user);
     return DeleteServiceInstanceBindingResponse.builder().build();
   }
+
 
   /**
    * The instance, if it exists, when it can take database work now: no flow runs, it is

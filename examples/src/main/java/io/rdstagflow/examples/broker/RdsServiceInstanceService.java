@@ -19,6 +19,8 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.cloud.servicebroker.exception.ServiceBrokerAsyncRequiredException;
 import org.springframework.cloud.servicebroker.exception.ServiceBrokerConcurrencyException;
 import org.springframework.cloud.servicebroker.exception.ServiceBrokerException;
@@ -56,6 +58,8 @@ public class RdsServiceInstanceService implements ServiceInstanceService {
 
   // RDS snapshot identifiers: a letter, then letters, digits and single hyphens, at most 255.
   private static final Pattern SNAPSHOT_ID = Pattern.compile("[A-Za-z](-?[A-Za-z0-9])*");
+
+  private static final Logger log = LoggerFactory.getLogger(RdsServiceInstanceService.class);
 
   /** The flows that provision an instance: an identical provision request answers for them. */
   private static final Set<String> PROVISIONING_FLOWS = Set.of(ReadyFlows.RESTORE_FROM_SNAPSHOT, ExampleFlows.CREATE);
@@ -191,8 +195,13 @@ public class RdsServiceInstanceService implements ServiceInstanceService {
   private DeleteServiceInstanceResponse deprovision(DeleteServiceInstanceRequest request) {
     requireAsync(request.isAsyncAccepted());
     String id = InstanceIds.rdsId(request.getServiceInstanceId());
-    Inspection inspection = describe(id)
-        .orElseThrow(() -> new ServiceInstanceDoesNotExistException(request.getServiceInstanceId())); // OSB: 410
+    Optional<Inspection> found = describe(id);
+    if (found.isEmpty()) {
+      // Spring Cloud Open Service Broker answers it 410 without logging it: one INFO line here.
+      log.info("410: instance {} does not exist", id);
+      throw new ServiceInstanceDoesNotExistException(request.getServiceInstanceId()); // OSB: 410
+    }
+    Inspection inspection = found.get();
     if ("deleting".equals(inspection.instance().status())) {
       // Asked again: the deletion is under way, and polling a new deletion token follows it.
       return DeleteServiceInstanceResponse.builder().async(true).operation(engine.deletionToken().encode()).build();

@@ -226,8 +226,7 @@ class ExampleBrokerOsbTest {
       Answer answer = broker.put(instancePath(id) + "?accepts_incomplete=true", body);
 
       assertThat(answer.status()).as(missing).isEqualTo(400);
-      assertThat(answer.field("description")).as(missing).contains(missing.equals("service_id") || missing.equals("plan_id")
-          ? missing.equals("service_id") ? "serviceDefinitionId" : "planId" : missing);
+      assertThat(answer.field("description")).as(missing).contains(missing);
       assertThat(fake.calls().all()).noneMatch(c -> c.instanceId().equals(Optional.of(InstanceIds.rdsId(id))));
     }
   }
@@ -374,10 +373,12 @@ class ExampleBrokerOsbTest {
     try {
       assertThat(provision(id, RdsCatalog.MEDIUM.id(), ORG, SPACE, Map.of()).status()).isEqualTo(409);
       assertThat(broker.get(instancePath(UUID.randomUUID().toString()) + "/last_operation").status()).isEqualTo(404);
-      Map<String, Object> noSpace = new HashMap<>(provisionBody(RdsCatalog.SMALL.id(), ORG, SPACE, Map.of()));
-      noSpace.remove("service_id");
-      assertThat(broker.put(instancePath(UUID.randomUUID().toString()) + "?accepts_incomplete=true", noSpace).status())
-          .isEqualTo(400);
+      Map<String, Object> noServiceId = new HashMap<>(provisionBody(RdsCatalog.SMALL.id(), ORG, SPACE, Map.of()));
+      noServiceId.remove("service_id");
+      assertThat(broker.put(instancePath(UUID.randomUUID().toString()) + "?accepts_incomplete=true", noServiceId)
+          .status()).isEqualTo(400);
+      assertThat(broker.delete(instancePath(id) + "/service_bindings/" + UUID.randomUUID() + "?service_id="
+          + RdsCatalog.SERVICE_ID + "&plan_id=" + RdsCatalog.SMALL.id()).status()).isEqualTo(410);
       assertThat(broker.anonymous().get("/v2/catalog").status()).isEqualTo(401);
 
       assertThat(logs.list).noneMatch(e -> e.getLevel().isGreaterOrEqual(Level.ERROR))
@@ -387,6 +388,7 @@ class ExampleBrokerOsbTest {
           .anyMatch(m -> m.contains("ServiceInstanceExistsException"))
           .anyMatch(m -> m.startsWith("404"))
           .anyMatch(m -> m.startsWith("400"))
+          .anyMatch(m -> m.startsWith("410"))
           .anyMatch(m -> m.startsWith("401"));
     } finally {
       stopCapturing(logs);
