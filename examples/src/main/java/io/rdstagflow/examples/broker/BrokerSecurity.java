@@ -71,6 +71,10 @@ public class BrokerSecurity {
       throw new IllegalStateException("the demo profile's password is public: set broker.password to a secret"
           + " of your own with rdstagflow.backend=aws");
     }
+    if (DEMO_PASSWORD.equals(properties.password())) {
+      log.warn("the platform authenticates as '{}' with the demo profile's password, which the README publishes:"
+          + " for a local try-out only", properties.username());
+    }
     String password = properties.password().startsWith("{") ? properties.password() : "{noop}" + properties.password();
     return new InMemoryUserDetailsManager(User.withUsername(properties.username()).password(password).build());
   }
