@@ -37,6 +37,11 @@ public record OwnerTags(
   public static final String SPACE_GUID = "osb:space-guid";
   /** Tag key: the digest of the provision parameters. */
   public static final String PARAMETERS = "osb:parameters-digest";
+  /**
+   * Tag key: the operation a deprovision returned, written just before its DeleteDBInstance, so a
+   * repeated deprovision returns the same one (not part of the owner).
+   */
+  public static final String DELETION = "osb:deletion-operation";
 
   // RDS tag values: up to 256 of letters, digits, spaces and _.:/=+-@
   private static final Pattern TAG_VALUE = Pattern.compile("[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]{1,256}");

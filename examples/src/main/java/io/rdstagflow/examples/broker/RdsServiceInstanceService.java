@@ -40,6 +40,7 @@ import org.springframework.cloud.servicebroker.service.ServiceInstanceService;
 import org.springframework.stereotype.Service;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
+import software.amazon.awssdk.services.rds.RdsClient;
 import software.amazon.awssdk.services.rds.model.DbInstanceAlreadyExistsException;
 import software.amazon.awssdk.services.rds.model.DbSnapshotNotFoundException;
 
@@ -65,6 +66,7 @@ public class RdsServiceInstanceService implements ServiceInstanceService {
   private static final Set<String> PROVISIONING_FLOWS = Set.of(ReadyFlows.RESTORE_FROM_SNAPSHOT, ExampleFlows.CREATE);
 
   private final TagStateMachine engine;
+  private final RdsClient rds;
   private final RdsStarter starter;
   private final OwnedSnapshots snapshots;
   private final PasswordSource passwords;
@@ -72,9 +74,10 @@ public class RdsServiceInstanceService implements ServiceInstanceService {
   private final OsbProperties osb;
 
   /** The service over this engine and starter. */
-  public RdsServiceInstanceService(TagStateMachine engine, RdsStarter starter, OwnedSnapshots snapshots,
-      PasswordSource passwords, BrokerProperties properties, OsbProperties osb) {
+  public RdsServiceInstanceService(TagStateMachine engine, RdsClient rds, RdsStarter starter,
+      OwnedSnapshots snapshots, PasswordSource passwords, BrokerProperties properties, OsbProperties osb) {
     this.engine = Objects.requireNonNull(engine, "engine");
+    this.rds = Objects.requireNonNull(rds, "rds");
     this.starter = Objects.requireNonNull(starter, "starter");
     this.snapshots = Objects.requireNonNull(snapshots, "snapshots");
     this.passwords = Objects.requireNonNull(passwords, "passwords");
@@ -203,12 +206,16 @@ public class RdsServiceInstanceService implements ServiceInstanceService {
     }
     Inspection inspection = found.get();
     if ("deleting".equals(inspection.instance().status())) {
-      // Asked again: the deletion is under way, and polling a new deletion token follows it.
-      return DeleteServiceInstanceResponse.builder().async(true).operation(engine.deletionToken().encode()).build();
+      // Asked again while it runs: OSB wants the original operation, which the instance's tag keeps.
+      String original = inspection.instance().tags().getOrDefault(OwnerTags.DELETION, engine.deletionToken().encode());
+      return DeleteServiceInstanceResponse.builder().async(true).operation(original).build();
     }
     refuseWhileAFlowRuns(inspection);
+    OperationToken token = engine.deletionToken();
+    rds.addTagsToResource(r -> r.resourceName(inspection.instance().arn())
+        .tags(t -> t.key(OwnerTags.DELETION).value(token.encode())));
     // An example: no final snapshot. A production broker would likely keep one.
-    OperationToken token = starter.delete(id, delete -> delete.skipFinalSnapshot(true));
+    starter.delete(id, delete -> delete.skipFinalSnapshot(true));
     return DeleteServiceInstanceResponse.builder().async(true).operation(token.encode()).build();
   }
 

@@ -352,6 +352,25 @@ class ExampleBrokerOsbTest {
     assertThat(again.status()).isEqualTo(410);
   }
 
+  // ---- Deprovisioning, 202 Accepted: "The operation string MUST match that returned for the
+  // original request" (2.14 on); 410 Gone "if the Service Instance does not exist".
+
+  @Test
+  void aRepeatedDeprovisionWhileDeletingAnswers202WithTheSameOperation() {
+    String id = provisioned(Map.of());
+    String path = instancePath(id) + "?accepts_incomplete=true&service_id=" + RdsCatalog.SERVICE_ID + "&plan_id="
+        + RdsCatalog.SMALL.id();
+    Answer first = broker.delete(path);
+    CLOCK.advance(POLL_INTERVAL);
+
+    Answer again = broker.delete(path);
+
+    assertThat(again.status()).isEqualTo(202);
+    assertThat(again.field("operation")).isEqualTo(first.field("operation"));
+    assertThat(finalAnswer(id, again.field("operation")).status()).isEqualTo(410);
+    assertThat(broker.delete(path).status()).isEqualTo(410);
+  }
+
   @Test
   void everyInProgressAnswerCarriesRetryAfter() {
     String id = UUID.randomUUID().toString();
