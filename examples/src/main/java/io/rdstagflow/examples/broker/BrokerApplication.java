@@ -11,7 +11,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
  * {@code rdstagflow.backend=aws}; see {@link BrokerProperties}.
  */
 @SpringBootApplication
-@EnableConfigurationProperties(BrokerProperties.class)
+@EnableConfigurationProperties({BrokerProperties.class, OsbProperties.class})
 public class BrokerApplication {
 
   /** Starts the broker. */

@@ -17,6 +17,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.cloud.servicebroker.model.catalog.Catalog;
 import org.springframework.context.annotation.Bean;
@@ -32,6 +33,10 @@ public class BrokerConfiguration {
 
   /** The snapshot the fake backend offers for {@code restore_from_snapshot}. */
   public static final String DEMO_SNAPSHOT = "demo-snapshot";
+  /** The organization whose instance the demo snapshot is of. */
+  public static final String DEMO_ORGANIZATION = "org-1";
+  /** The space whose instance the demo snapshot is of (plan small). */
+  public static final String DEMO_SPACE = "space-1";
   /** The master user of created instances. */
   public static final String MASTER_USER = "postgres";
 
@@ -55,12 +60,19 @@ public class BrokerConfiguration {
     return Clock.systemUTC();
   }
 
-  /** The embedded fake RDS with a demo snapshot and the broker's parameter group. */
+  /**
+   * The embedded fake RDS with the broker's parameter group and a demo snapshot, as if of an
+   * instance this broker provisioned on plan small for {@value #DEMO_ORGANIZATION} and
+   * {@value #DEMO_SPACE}: restorable only there.
+   */
   @Bean
   @ConditionalOnProperty(name = "rdstagflow.backend", havingValue = "fake", matchIfMissing = true)
-  public FakeRds fakeRds(Clock clock, BrokerProperties properties) {
+  public FakeRds fakeRds(Clock clock, BrokerProperties properties, OsbProperties osb) {
     FakeRds fake = FakeRds.builder().clock(clock).timings(FAKE_TIMINGS).build();
-    fake.givenSnapshot(s -> s.dbSnapshotIdentifier(DEMO_SNAPSHOT).engine("postgres").allocatedStorage(20));
+    OwnerTags owner = OwnerTags.of(osb.name(), RdsCatalog.SERVICE_ID, RdsCatalog.SMALL.id(), DEMO_ORGANIZATION,
+        DEMO_SPACE, Map.of());
+    fake.givenSnapshot(s -> s.dbSnapshotIdentifier(DEMO_SNAPSHOT).engine("postgres").allocatedStorage(20)
+        .tagList(owner.asSdkTags()));
     fake.createDBParameterGroup(r -> r.dbParameterGroupName(properties.parameterGroup())
         .dbParameterGroupFamily("postgres16").description("rds-tagflow example broker"));
     return fake;
@@ -124,6 +136,12 @@ public class BrokerConfiguration {
         .userPasswords(passwords)
         .otherLoginUsers(OtherLoginUsers.LOCK)
         .build();
+  }
+
+  /** The snapshots a provision may restore from. */
+  @Bean
+  public OwnedSnapshots ownedSnapshots(RdsClient rds) {
+    return new OwnedSnapshots(rds);
   }
 
   /** Starts restores, creates and deletions with the flows' tags. */

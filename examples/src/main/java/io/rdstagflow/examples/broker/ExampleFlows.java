@@ -15,7 +15,8 @@ import software.amazon.awssdk.services.rds.model.ModifyDbInstanceRequest;
 /**
  * The example broker's three flows, shared by the broker and the operator tool (an engine decodes
  * only the flows it knows): {@value ReadyFlows#RESTORE_FROM_SNAPSHOT}, {@value #CREATE} and
- * {@value ReadyFlows#UPDATE_PLAN}.
+ * {@value ReadyFlows#UPDATE_PLAN} (which ends by recording the new plan in the instance's
+ * {@value OwnerTags#PLAN_ID} tag).
  */
 public final class ExampleFlows {
 
@@ -49,14 +50,15 @@ public final class ExampleFlows {
         .step(ModifySettingsStep.builder(rds).settings(settings).build())
         .step(new RebootIfPendingStep(rds))
         .build();
-    Flow updatePlan = ReadyFlows.updatePlan(rds, (context, modify) -> {
+    Flow updatePlan = ReadyFlows.updatePlan(rds).settings((context, modify) -> {
       modify.dbInstanceClass(context.parameter(INSTANCE_CLASS));
       // RDS cannot shrink storage: a smaller plan keeps what the instance has.
       int wanted = Integer.parseInt(context.parameter(STORAGE_GIB));
       if (context.instance().allocatedStorageGib().orElse(0) < wanted) {
         modify.allocatedStorage(wanted);
       }
-    });
+    }).then(new RecordPlanStep(rds)) // the instance's plan tag names the plan it is on
+        .build();
     return List.of(restore, create, updatePlan);
   }
 }

@@ -11,7 +11,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.regex.Pattern;
 import org.springframework.cloud.servicebroker.exception.ServiceBrokerException;
 
@@ -20,7 +23,8 @@ import org.springframework.cloud.servicebroker.exception.ServiceBrokerException;
  *
  * <p>DDL takes no bind parameters, so names and passwords are checked against narrow patterns
  * before they are put in a statement: user names of {@code [a-z0-9_]} (the broker makes them so)
- * and passwords of letters and digits (what {@code DerivedPasswordSource} gives). The statement
+ * and passwords of letters and digits (what {@code DerivedPasswordSource} gives), comments of
+ * letters, digits, spaces and {@code =:-} (a request digest). The statement
  * carries a SCRAM verifier computed here, not the password, as the library's bound-users step does,
  * so the password reaches neither the wire nor the server's statement log.
  *
@@ -31,6 +35,7 @@ public final class PostgresDatabaseUsers implements DatabaseUsers {
 
   private static final Pattern USER = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
   private static final Pattern PASSWORD = Pattern.compile("[A-Za-z0-9]{8,128}");
+  private static final Pattern COMMENT = Pattern.compile("[A-Za-z0-9 =:-]{0,200}");
 
   private final ConnectionFactory connections;
 
@@ -40,11 +45,32 @@ public final class PostgresDatabaseUsers implements DatabaseUsers {
   }
 
   @Override
-  public void createLogin(RdsInstance instance, String masterPassword, String user, String password) {
+  public Optional<Login> login(RdsInstance instance, String masterPassword, String user) {
+    checkUser(user);
+    List<Login> found = new ArrayList<>();
+    run(instance, masterPassword, "reading user " + user, connection -> {
+      try (PreparedStatement query = connection.prepareStatement(
+          "SELECT rolcanlogin, shobj_description(oid, 'pg_authid') FROM pg_roles WHERE rolname = ?")) {
+        query.setString(1, user);
+        try (ResultSet rows = query.executeQuery()) {
+          if (rows.next()) {
+            found.add(new Login(rows.getBoolean(1), Objects.toString(rows.getString(2), "")));
+          }
+        }
+      }
+    });
+    return found.stream().findFirst();
+  }
+
+  @Override
+  public void createLogin(RdsInstance instance, String masterPassword, String user, String password, String comment) {
     checkUser(user);
     if (!PASSWORD.matcher(password).matches()) {
       throw new ServiceBrokerException("the password source gave a password this example does not quote"
           + " (it expects 8 to 128 letters and digits)");
+    }
+    if (!COMMENT.matcher(comment).matches()) {
+      throw new IllegalArgumentException("a role comment of letters, digits, spaces and =:- only, got another");
     }
     run(instance, masterPassword, "creating user " + user, connection -> {
       boolean exists;
@@ -56,6 +82,7 @@ public final class PostgresDatabaseUsers implements DatabaseUsers {
       }
       try (Statement ddl = connection.createStatement()) {
         ddl.execute((exists ? "ALTER ROLE \"" : "CREATE ROLE \"") + user + "\" WITH LOGIN PASSWORD '" + ScramVerifier.of(password) + "'");
+        ddl.execute("COMMENT ON ROLE \"" + user + "\" IS '" + comment + "'");
       }
     });
   }

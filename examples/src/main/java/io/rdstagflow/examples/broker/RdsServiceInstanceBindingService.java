@@ -8,7 +8,12 @@ import io.rdstagflow.core.TagStateMachine;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.cloud.servicebroker.exception.ServiceBrokerConcurrencyException;
+import org.springframework.cloud.servicebroker.exception.ServiceInstanceBindingDoesNotExistException;
+import org.springframework.cloud.servicebroker.exception.ServiceInstanceBindingExistsException;
 import org.springframework.cloud.servicebroker.exception.ServiceInstanceDoesNotExistException;
 import org.springframework.cloud.servicebroker.model.binding.CreateServiceInstanceAppBindingResponse;
 import org.springframework.cloud.servicebroker.model.binding.CreateServiceInstanceBindingRequest;
@@ -21,12 +26,20 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * Bind and unbind: a database login user per binding, whose password comes from the
- * {@link PasswordSource} (deterministic, so a repeated bind gives the same credentials and nothing
- * is stored). The password appears in the bind response's credentials, by design, and nowhere else.
+ * Bind and unbind, keeping no state of their own: a binding is a database login user whose name
+ * comes from the binding id, whose password comes from the {@link PasswordSource} (deterministic,
+ * so a repeated bind gives the same credentials) and whose comment holds the digest of the bind
+ * request ({@link RequestDigest}), so a repeated bind is told from a conflicting one. Unbind locks
+ * the user; a binding whose user is missing or locked does not exist. The password appears in the
+ * bind response's credentials, by design, and nowhere else.
  */
 @Service
 public class RdsServiceInstanceBindingService implements ServiceInstanceBindingService {
+
+  /** The start of the comment on a binding's user; the request digest follows. */
+  public static final String COMMENT_PREFIX = "rdstagflow-binding sha256:";
+
+  private static final Logger log = LoggerFactory.getLogger(RdsServiceInstanceBindingService.class);
 
   private final TagStateMachine engine;
   private final PasswordSource passwords;
@@ -46,10 +59,20 @@ public class RdsServiceInstanceBindingService implements ServiceInstanceBindingS
   }
 
   private CreateServiceInstanceBindingResponse bind(CreateServiceInstanceBindingRequest request) {
-    RdsInstance instance = availableInstance(request.getServiceInstanceId());
+    RdsInstance instance = availableInstance(request.getServiceInstanceId())
+        .orElseThrow(() -> new ServiceInstanceDoesNotExistException(request.getServiceInstanceId()));
     String user = InstanceIds.userName(request.getBindingId());
     String password = passwords.password(instance.id(), user);
-    users.createLogin(instance, masterPassword(instance), user, password);
+    String comment = COMMENT_PREFIX + RequestDigest.of(attributes(request));
+    Optional<DatabaseUsers.Login> existing = users.login(instance, masterPassword(instance), user)
+        .filter(DatabaseUsers.Login::canLogin);
+    if (existing.isPresent() && !existing.get().comment().equals(comment)) {
+      // OSB: a binding with this id exists with other attributes.
+      throw new ServiceInstanceBindingExistsException(request.getServiceInstanceId(), request.getBindingId());
+    }
+    if (existing.isEmpty()) {
+      users.createLogin(instance, masterPassword(instance), user, password, comment);
+    }
 
     RdsInstance.Endpoint endpoint = instance.endpoint()
         .orElseThrow(() -> new ServiceBrokerConcurrencyException("instance " + instance.id() + " has no endpoint yet"));
@@ -61,7 +84,23 @@ public class RdsServiceInstanceBindingService implements ServiceInstanceBindingS
     credentials.put("password", password);
     credentials.put("uri", "postgresql://" + user + ":" + password + "@" + endpoint.host() + ":" + endpoint.port()
         + "/postgres?sslmode=require");
-    return CreateServiceInstanceAppBindingResponse.builder().credentials(credentials).build();
+    // OSB: 201 for a new binding, 200 for an identical one that exists.
+    return CreateServiceInstanceAppBindingResponse.builder().credentials(credentials)
+        .bindingExisted(existing.isPresent()).build();
+  }
+
+  /** What makes two bind requests the same binding: the app, the bind resource and the parameters. */
+  private static Map<String, Object> attributes(CreateServiceInstanceBindingRequest request) {
+    Map<String, Object> attributes = new LinkedHashMap<>();
+    attributes.put("app_guid", request.getAppGuid());
+    if (request.getBindResource() != null) {
+      Map<String, Object> resource = new LinkedHashMap<>(request.getBindResource().getProperties());
+      resource.put("app_guid", request.getBindResource().getAppGuid());
+      resource.put("route", request.getBindResource().getRoute());
+      attributes.put("bind_resource", resource);
+    }
+    attributes.put("parameters", request.getParameters());
+    return attributes;
   }
 
   @Override
@@ -71,25 +110,38 @@ public class RdsServiceInstanceBindingService implements ServiceInstanceBindingS
   }
 
   private DeleteServiceInstanceBindingResponse unbind(DeleteServiceInstanceBindingRequest request) {
-    RdsInstance instance = availableInstance(request.getServiceInstanceId());
-    users.lockLogin(instance, masterPassword(instance), InstanceIds.userName(request.getBindingId()));
+    String user = InstanceIds.userName(request.getBindingId());
+    // OSB: 410 Gone for a binding that does not exist; an instance that does not exist has none.
+    Optional<RdsInstance> instance = availableInstance(request.getServiceInstanceId());
+    boolean bound = instance.flatMap(i -> users.login(i, masterPassword(i), user)).map(DatabaseUsers.Login::canLogin)
+        .orElse(false);
+    if (!bound) {
+      // Spring Cloud Open Service Broker answers it 410 without logging it: one INFO line here.
+      log.info("410: binding {} of instance {} does not exist", request.getBindingId(), request.getServiceInstanceId());
+      throw new ServiceInstanceBindingDoesNotExistException(request.getBindingId());
+    }
+    users.lockLogin(instance.get(), masterPassword(instance.get()), user);
     return DeleteServiceInstanceBindingResponse.builder().build();
   }
 
-  /** The instance, if it can take database work now: it exists, no flow runs, it is available. */
-  private RdsInstance availableInstance(String osbInstanceId) {
+
+  /**
+   * The instance, if it exists, when it can take database work now: no flow runs, it is
+   * available.
+   */
+  private Optional<RdsInstance> availableInstance(String osbInstanceId) {
     Inspection inspection;
     try {
       inspection = engine.inspect(InstanceIds.rdsId(osbInstanceId));
     } catch (InstanceNotFoundException e) {
-      throw new ServiceInstanceDoesNotExistException(osbInstanceId);
+      return Optional.empty();
     }
     RdsServiceInstanceService.refuseWhileAFlowRuns(inspection);
     if (!inspection.instance().isAvailable()) {
       throw new ServiceBrokerConcurrencyException("instance " + inspection.instance().id() + " is "
-          + inspection.instance().status() + "; bind again once it is available");
+          + inspection.instance().status() + "; try again once it is available");
     }
-    return inspection.instance();
+    return Optional.of(inspection.instance());
   }
 
   private String masterPassword(RdsInstance instance) {

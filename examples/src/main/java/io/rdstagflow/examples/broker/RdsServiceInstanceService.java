@@ -19,6 +19,8 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.cloud.servicebroker.exception.ServiceBrokerAsyncRequiredException;
 import org.springframework.cloud.servicebroker.exception.ServiceBrokerConcurrencyException;
 import org.springframework.cloud.servicebroker.exception.ServiceBrokerException;
@@ -38,6 +40,7 @@ import org.springframework.cloud.servicebroker.service.ServiceInstanceService;
 import org.springframework.stereotype.Service;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
+import software.amazon.awssdk.services.rds.RdsClient;
 import software.amazon.awssdk.services.rds.model.DbInstanceAlreadyExistsException;
 import software.amazon.awssdk.services.rds.model.DbSnapshotNotFoundException;
 
@@ -57,18 +60,29 @@ public class RdsServiceInstanceService implements ServiceInstanceService {
   // RDS snapshot identifiers: a letter, then letters, digits and single hyphens, at most 255.
   private static final Pattern SNAPSHOT_ID = Pattern.compile("[A-Za-z](-?[A-Za-z0-9])*");
 
+  private static final Logger log = LoggerFactory.getLogger(RdsServiceInstanceService.class);
+
+  /** The flows that provision an instance: an identical provision request answers for them. */
+  private static final Set<String> PROVISIONING_FLOWS = Set.of(ReadyFlows.RESTORE_FROM_SNAPSHOT, ExampleFlows.CREATE);
+
   private final TagStateMachine engine;
+  private final RdsClient rds;
   private final RdsStarter starter;
+  private final OwnedSnapshots snapshots;
   private final PasswordSource passwords;
   private final BrokerProperties properties;
+  private final OsbProperties osb;
 
   /** The service over this engine and starter. */
-  public RdsServiceInstanceService(TagStateMachine engine, RdsStarter starter, PasswordSource passwords,
-      BrokerProperties properties) {
+  public RdsServiceInstanceService(TagStateMachine engine, RdsClient rds, RdsStarter starter,
+      OwnedSnapshots snapshots, PasswordSource passwords, BrokerProperties properties, OsbProperties osb) {
     this.engine = Objects.requireNonNull(engine, "engine");
+    this.rds = Objects.requireNonNull(rds, "rds");
     this.starter = Objects.requireNonNull(starter, "starter");
+    this.snapshots = Objects.requireNonNull(snapshots, "snapshots");
     this.passwords = Objects.requireNonNull(passwords, "passwords");
     this.properties = Objects.requireNonNull(properties, "properties");
+    this.osb = Objects.requireNonNull(osb, "osb");
   }
 
   @Override
@@ -81,17 +95,22 @@ public class RdsServiceInstanceService implements ServiceInstanceService {
     String id = InstanceIds.rdsId(request.getServiceInstanceId());
     PlanSpec plan = plan(request.getPlanId());
     Optional<String> snapshot = snapshotParameter(request.getParameters());
-    if (describe(id).isPresent()) {
-      // OSB asks for 200 when the same instance is requested again; this example keeps to 409.
-      throw new ServiceInstanceExistsException(request.getServiceInstanceId(), request.getServiceDefinitionId());
+    OwnerTags owner = OwnerTags.of(osb.name(), request.getServiceDefinitionId(), plan.id(),
+        request.getOrganizationGuid(), request.getSpaceGuid(), request.getParameters());
+    Optional<Inspection> existing = describe(id);
+    if (existing.isPresent()) {
+      return provisionedAlready(request, existing.get(), owner);
     }
+    snapshot.ifPresent(s -> snapshots.requireRestorable(s, owner)); // 400 for a snapshot that is not the owner's
     OperationToken token;
     try {
       if (snapshot.isPresent()) {
         token = starter.restoreFromSnapshot(ReadyFlows.RESTORE_FROM_SNAPSHOT, Map.of(), restore -> restore
             .dbInstanceIdentifier(id)
             .dbSnapshotIdentifier(snapshot.get())
-            .dbInstanceClass(plan.instanceClass()));
+            .dbInstanceClass(plan.instanceClass())
+            .copyTagsToSnapshot(true) // the owner tags go with every snapshot
+            .tags(owner.asSdkTags()));
       } else {
         token = starter.create(ExampleFlows.CREATE, Map.of(), create -> create
             .dbInstanceIdentifier(id)
@@ -101,14 +120,42 @@ public class RdsServiceInstanceService implements ServiceInstanceService {
             .masterUsername(BrokerConfiguration.MASTER_USER)
             .masterUserPassword(passwords.password(id, BrokerConfiguration.MASTER_USER))
             .dbParameterGroupName(properties.parameterGroup())
-            .backupRetentionPeriod(7));
+            .backupRetentionPeriod(7)
+            .copyTagsToSnapshot(true)
+            .tags(owner.asSdkTags()));
       }
     } catch (DbSnapshotNotFoundException e) {
-      throw new ServiceBrokerInvalidParametersException("snapshot '" + snapshot.orElse("") + "' does not exist");
+      throw OwnedSnapshots.notFound(snapshot.orElse(""));
     } catch (DbInstanceAlreadyExistsException e) {
-      throw new ServiceInstanceExistsException(request.getServiceInstanceId(), request.getServiceDefinitionId());
+      // Created between our describe and our call (a platform retrying at once): answer for it.
+      return provisionedAlready(request, describe(id).orElseThrow(() -> new ServiceBrokerConcurrencyException(
+          "instance " + id + " is being created by another request; try again")), owner);
     }
     return CreateServiceInstanceResponse.builder().async(true).operation(token.encode()).build();
+  }
+
+  /**
+   * OSB's answer for a provision request of an instance that exists: 202 with the original
+   * operation while it provisions (and when it failed, so the poll reports it), 200 once it has
+   * been provisioned, 409 if it was provisioned with other attributes (or is not this broker's).
+   */
+  private CreateServiceInstanceResponse provisionedAlready(CreateServiceInstanceRequest request,
+      Inspection inspection, OwnerTags requested) {
+    Optional<OwnerTags> recorded = OwnerTags.from(inspection.instance().tags());
+    if (recorded.isEmpty() || !recorded.get().equals(requested)) {
+      throw new ServiceInstanceExistsException(request.getServiceInstanceId(), request.getServiceDefinitionId());
+    }
+    if ("deleting".equals(inspection.instance().status())) {
+      throw new ServiceBrokerConcurrencyException("instance " + inspection.instance().id() + " is being deleted");
+    }
+    Optional<Inspection.OperationView> provisioning = inspection.runningOperation()
+        .or(() -> inspection.operation().filter(op -> op.state() != Inspection.OperationState.SUCCEEDED))
+        .filter(op -> PROVISIONING_FLOWS.contains(op.flowName()));
+    if (provisioning.isPresent()) {
+      return CreateServiceInstanceResponse.builder().async(true).operation(provisioning.get().token().encode())
+          .build();
+    }
+    return CreateServiceInstanceResponse.builder().async(false).instanceExisted(true).build();
   }
 
   @Override
@@ -124,13 +171,17 @@ public class RdsServiceInstanceService implements ServiceInstanceService {
       throw new ServiceBrokerInvalidParametersException("update takes no parameters, only a new plan; got "
           + new TreeSet<>(request.getParameters().keySet()));
     }
-    if (request.getPreviousValues() != null && plan.id().equals(request.getPreviousValues().getPlanId())) {
-      return UpdateServiceInstanceResponse.builder().async(false).build(); // nothing to change
+    Inspection inspection = describe(id)
+        .orElseThrow(() -> new ServiceInstanceDoesNotExistException(request.getServiceInstanceId()));
+    refuseWhileAFlowRuns(inspection);
+    if (plan.id().equals(inspection.instance().tags().get(OwnerTags.PLAN_ID))) {
+      return UpdateServiceInstanceResponse.builder().async(false).build(); // on that plan already: nothing to change
     }
     try {
       OperationToken token = engine.begin(id, ReadyFlows.UPDATE_PLAN, Map.of(
           ExampleFlows.INSTANCE_CLASS, plan.instanceClass(),
-          ExampleFlows.STORAGE_GIB, Integer.toString(plan.storageGib())));
+          ExampleFlows.STORAGE_GIB, Integer.toString(plan.storageGib()),
+          RecordPlanStep.PLAN_ID, plan.id()));
       return UpdateServiceInstanceResponse.builder().async(true).operation(token.encode()).build();
     } catch (ConcurrentOperationException e) {
       throw new ServiceBrokerConcurrencyException(e.getMessage());
@@ -147,15 +198,24 @@ public class RdsServiceInstanceService implements ServiceInstanceService {
   private DeleteServiceInstanceResponse deprovision(DeleteServiceInstanceRequest request) {
     requireAsync(request.isAsyncAccepted());
     String id = InstanceIds.rdsId(request.getServiceInstanceId());
-    Inspection inspection = describe(id)
-        .orElseThrow(() -> new ServiceInstanceDoesNotExistException(request.getServiceInstanceId())); // OSB: 410
+    Optional<Inspection> found = describe(id);
+    if (found.isEmpty()) {
+      // Spring Cloud Open Service Broker answers it 410 without logging it: one INFO line here.
+      log.info("410: instance {} does not exist", id);
+      throw new ServiceInstanceDoesNotExistException(request.getServiceInstanceId()); // OSB: 410
+    }
+    Inspection inspection = found.get();
     if ("deleting".equals(inspection.instance().status())) {
-      // Asked again: the deletion is under way, and polling a new deletion token follows it.
-      return DeleteServiceInstanceResponse.builder().async(true).operation(engine.deletionToken().encode()).build();
+      // Asked again while it runs: OSB wants the original operation, which the instance's tag keeps.
+      String original = inspection.instance().tags().getOrDefault(OwnerTags.DELETION, engine.deletionToken().encode());
+      return DeleteServiceInstanceResponse.builder().async(true).operation(original).build();
     }
     refuseWhileAFlowRuns(inspection);
+    OperationToken token = engine.deletionToken();
+    rds.addTagsToResource(r -> r.resourceName(inspection.instance().arn())
+        .tags(t -> t.key(OwnerTags.DELETION).value(token.encode())));
     // An example: no final snapshot. A production broker would likely keep one.
-    OperationToken token = starter.delete(id, delete -> delete.skipFinalSnapshot(true));
+    starter.delete(id, delete -> delete.skipFinalSnapshot(true));
     return DeleteServiceInstanceResponse.builder().async(true).operation(token.encode()).build();
   }
 
@@ -178,7 +238,12 @@ public class RdsServiceInstanceService implements ServiceInstanceService {
     }
     try {
       OperationStatus status = token == null ? engine.poll(instanceId) : engine.poll(instanceId, token);
-      return LastOperationResponse.of(status, token != null && token.isDeletion()); // state, description, Retry-After
+      boolean deletion = token != null && token.isDeletion();
+      if (status.state() == OperationStatus.State.FAILED && !deletion && !exists(instanceId)) {
+        throw new ServiceInstanceNotFoundException(instanceId); // OSB 2.16: 404, not 200 failed
+      }
+      // state, description, Retry-After (the engine's hint, or the settle time while in progress)
+      return LastOperationResponse.of(status, deletion, properties.settleTime());
     } catch (RdsCallException e) {
       // RDS refused a call for good (a missing permission, say): 500; the message holds the call and the
       // AWS error code, never a secret.
@@ -198,6 +263,10 @@ public class RdsServiceInstanceService implements ServiceInstanceService {
       throw new ServiceBrokerConcurrencyException("operation " + op.flowName() + " is still in progress on instance "
           + inspection.instance().id() + " (step " + step + ", until " + op.flowDeadline() + " at the latest)");
     });
+  }
+
+  private boolean exists(String id) {
+    return describe(id).isPresent();
   }
 
   private Optional<Inspection> describe(String id) {

@@ -5,14 +5,18 @@ import io.rdstagflow.core.RdsInstance;
 import io.rdstagflow.core.StepContext;
 import io.rdstagflow.core.StepResult;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The database work of the fake backend: the fake RDS runs no database, so binding, unbinding and
  * the restore flow's {@code users} step are recorded here (user names and actions, never a
- * password) instead of executed. Thread-safe.
+ * password) instead of executed, and the users they would leave (whether each may log in, its
+ * comment) are kept here, standing in for the database. Thread-safe.
  */
 public final class RecordedDatabaseWork implements DatabaseUsers {
 
@@ -28,14 +32,25 @@ public final class RecordedDatabaseWork implements DatabaseUsers {
   public record Work(String instanceId, String action, String user) {}
 
   private final List<Work> recorded = new ArrayList<>();
+  // instance id, then user: what the database would hold
+  private final Map<String, Map<String, Login>> users = new HashMap<>();
 
   @Override
-  public void createLogin(RdsInstance instance, String masterPassword, String user, String password) {
+  public synchronized Optional<Login> login(RdsInstance instance, String masterPassword, String user) {
+    return Optional.ofNullable(users.getOrDefault(instance.id(), Map.of()).get(user));
+  }
+
+  @Override
+  public synchronized void createLogin(RdsInstance instance, String masterPassword, String user, String password,
+      String comment) {
+    users.computeIfAbsent(instance.id(), id -> new HashMap<>()).put(user, new Login(true, comment));
     record(new Work(instance.id(), "create-login", user));
   }
 
   @Override
-  public void lockLogin(RdsInstance instance, String masterPassword, String user) {
+  public synchronized void lockLogin(RdsInstance instance, String masterPassword, String user) {
+    users.getOrDefault(instance.id(), new HashMap<>()).computeIfPresent(user, (u, login) -> new Login(false,
+        login.comment()));
     record(new Work(instance.id(), "lock-login", user));
   }
 

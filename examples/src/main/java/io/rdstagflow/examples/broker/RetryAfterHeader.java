@@ -10,8 +10,8 @@ import org.springframework.web.bind.annotation.ControllerAdvice;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseBodyAdvice;
 
 /**
- * Sets OSB's {@code Retry-After} header (in seconds) on last_operation answers that carry the
- * engine's hint ({@link LastOperationResponse}). Spring Cloud Open Service Broker builds the
+ * Sets OSB's {@code Retry-After} header (in whole seconds, rounded up) on last_operation answers
+ * that carry one ({@link LastOperationResponse}: every in-progress answer). Spring Cloud Open Service Broker builds the
  * response itself and has no hook for headers; a body advice sees the answer just before it is
  * written, whatever controller produced it.
  */
@@ -27,8 +27,7 @@ public class RetryAfterHeader implements ResponseBodyAdvice<Object> {
   public Object beforeBodyWrite(Object body, MethodParameter returnType, MediaType contentType,
       Class<? extends HttpMessageConverter<?>> converterType, ServerHttpRequest request, ServerHttpResponse response) {
     if (body instanceof LastOperationResponse answer) {
-      answer.retryAfter().ifPresent(after ->
-          response.getHeaders().set(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, after.toSeconds()))));
+      answer.retryAfterHeader().ifPresent(seconds -> response.getHeaders().set(HttpHeaders.RETRY_AFTER, seconds));
     }
     return body;
   }

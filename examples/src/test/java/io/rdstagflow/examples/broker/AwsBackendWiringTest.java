@@ -22,7 +22,8 @@ import software.amazon.awssdk.services.rds.RdsClient;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
     "rdstagflow.backend=aws",
-    "rdstagflow.password-seed=AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="})
+    "rdstagflow.password-seed=AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
+    "broker.username=" + BrokerClient.USERNAME, "broker.password=" + BrokerClient.PASSWORD})
 class AwsBackendWiringTest {
 
   private static final Map<String, String> SDK_PROPERTIES = Map.of(

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The example broker's bind and unbind on AWS, against a real PostgreSQL that the test starts on a
  * loopback port (the aws module's harness): the user logs in with the password from the source,
- * a second bind keeps it working, unbind locks it, and a failure names only the SQLState. Under
+ * a second bind keeps it working, the role's comment holds the bind's digest, unbind locks it, and a failure names only the SQLState. Under
  * {@code CI=true} a missing PostgreSQL fails the test; elsewhere it is skipped with what to install.
  */
 class PostgresDatabaseUsersTest {
@@ -49,15 +49,19 @@ class PostgresDatabaseUsersTest {
     PostgresDatabaseUsers users = new PostgresDatabaseUsers(DriverManagerConnectionFactory.create());
     String password = DerivedPasswordSource.fromSeed("example-broker-test-seed-0123456789").password("svc-1", "b_b1");
 
-    users.createLogin(instance(), MASTER_PASSWORD, "b_b1", password);
-    users.createLogin(instance(), MASTER_PASSWORD, "b_b1", password); // a bind retried by the platform
+    assertThat(users.login(instance(), MASTER_PASSWORD, "b_b1")).isEmpty();
+    users.createLogin(instance(), MASTER_PASSWORD, "b_b1", password, "rdstagflow-binding sha256:0123abcd");
+    users.createLogin(instance(), MASTER_PASSWORD, "b_b1", password, "rdstagflow-binding sha256:0123abcd"); // retried
 
     assertThat(pg.login("b_b1", password)).isEqualTo(Login.OK);
     assertThat(pg.login("b_b1", password + "x")).isEqualTo(Login.WRONG_PASSWORD);
+    assertThat(users.login(instance(), MASTER_PASSWORD, "b_b1"))
+        .contains(new DatabaseUsers.Login(true, "rdstagflow-binding sha256:0123abcd"));
 
     users.lockLogin(instance(), MASTER_PASSWORD, "b_b1");
 
     assertThat(pg.login("b_b1", password)).isEqualTo(Login.LOCKED);
+    assertThat(users.login(instance(), MASTER_PASSWORD, "b_b1")).hasValueSatisfying(l -> assertThat(l.canLogin()).isFalse());
   }
 
   @Test
@@ -66,7 +70,7 @@ class PostgresDatabaseUsersTest {
     PostgresDatabaseUsers users = new PostgresDatabaseUsers(DriverManagerConnectionFactory.create());
 
     Throwable thrown = catchThrowable(() -> users.createLogin(instance(), "NotTheMasterPassword1", "b_b2",
-        "UserPassword12345"));
+        "UserPassword12345", "rdstagflow-binding sha256:0123abcd"));
 
     assertThat(thrown).hasMessageContaining("SQLState 28P01").hasMessageNotContaining("NotTheMasterPassword1")
         .hasMessageNotContaining("UserPassword12345").hasNoCause();
