@@ -183,6 +183,26 @@ public final class TagStateMachine {
   }
 
   /**
+   * As {@link #poll(String)}, with the kind of failure behind a {@code failed} answer.
+   *
+   * @throws RdsCallException if RDS refused a call permanently
+   */
+  public PollResult pollResult(String instanceId) {
+    return engine.pollResult(Objects.requireNonNull(instanceId, "instanceId"), null);
+  }
+
+  /**
+   * As {@link #poll(String, OperationToken)}, with the kind of failure behind a {@code failed}
+   * answer: whether the instance does not exist, a step failed on a usable instance, the instance
+   * is in a status that fails operations, or the operation failed as a whole.
+   *
+   * @throws RdsCallException if RDS refused a call permanently
+   */
+  public PollResult pollResult(String instanceId, OperationToken token) {
+    return engine.pollResult(Objects.requireNonNull(instanceId, "instanceId"), Objects.requireNonNull(token, "token"));
+  }
+
+  /**
    * What the instance's tags say: the last operation (running or its terminal record), each step's
    * state, tries, reasons and times, or what is wrong with the tags. One describe, no write.
    *

@@ -8,6 +8,7 @@ import io.rdstagflow.core.InstanceNotFoundException;
 import io.rdstagflow.core.InvalidFlowParameterException;
 import io.rdstagflow.core.OperationStatus;
 import io.rdstagflow.core.OperationToken;
+import io.rdstagflow.core.PollResult;
 import io.rdstagflow.core.OperatorActionException;
 import io.rdstagflow.core.RdsCallException;
 import io.rdstagflow.core.RdsInstance;
@@ -65,6 +66,11 @@ public final class Engine {
   /** See {@code TagStateMachine.poll}. */
   public OperationStatus poll(String instanceId, OperationToken token) {
     return new Poll(s, instanceId, token).run();
+  }
+
+  /** See {@code TagStateMachine.pollResult}. */
+  public PollResult pollResult(String instanceId, OperationToken token) {
+    return new Poll(s, instanceId, token).result();
   }
 
   /** The newest registered definition of this flow. */

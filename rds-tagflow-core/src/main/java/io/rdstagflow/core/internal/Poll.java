@@ -1,11 +1,13 @@
 package io.rdstagflow.core.internal;
 
 import io.rdstagflow.core.Completion;
+import io.rdstagflow.core.FailureKind;
 import io.rdstagflow.core.Flow;
 import io.rdstagflow.core.FlowListener;
 import io.rdstagflow.core.MissingFlowParameterException;
 import io.rdstagflow.core.OperationStatus;
 import io.rdstagflow.core.OperationToken;
+import io.rdstagflow.core.PollResult;
 import io.rdstagflow.core.RdsCallException;
 import io.rdstagflow.core.RdsInstance;
 import io.rdstagflow.core.Step;
@@ -65,6 +67,8 @@ final class Poll {
   private Lease lease;
   private Operation ended;
   private boolean claimed;
+  /** Why the answer is {@code failed}, when a failure site knows; otherwise {@link FailureKind#OPERATION}. */
+  private FailureKind failure;
 
   Poll(EngineSettings settings, String instanceId, OperationToken token) {
     this.s = settings;
@@ -73,6 +77,13 @@ final class Poll {
     this.instanceId = instanceId;
     this.token = token;
     this.startedAt = settings.clock().instant();
+  }
+
+  /** The answer with the kind of failure behind a {@code failed} one. */
+  PollResult result() {
+    OperationStatus status = run();
+    return new PollResult(status, status.state() == OperationStatus.State.FAILED
+        ? Optional.of(failure != null ? failure : FailureKind.OPERATION) : Optional.empty());
   }
 
   OperationStatus run() {
@@ -138,6 +149,7 @@ final class Poll {
       // RDS's reads are eventually consistent: right after a create or restore, a describe may not list it yet.
       return OperationStatus.inProgress("instance " + instanceId + " is not listed yet");
     }
+    failure = FailureKind.INSTANCE_NOT_FOUND;
     return OperationStatus.failed("instance " + instanceId + " not found");
   }
 
@@ -170,6 +182,7 @@ final class Poll {
   private OperationStatus statusAlone() {
     String status = instance.status();
     if (s.statusPolicy().isBroken(status)) {
+      failure = FailureKind.INSTANCE_STATUS;
       return OperationStatus.failed("instance status " + status);
     }
     if (s.statusPolicy().isUsable(status)) {
@@ -199,9 +212,13 @@ final class Poll {
             e.classification().code());
       }
     }
-    return op.state() == Operation.State.SUCCEEDED
-        ? OperationStatus.succeeded("flow " + op.flowName() + " succeeded")
-        : OperationStatus.failed(op.failureDescription());
+    if (op.state() == Operation.State.SUCCEEDED) {
+      return OperationStatus.succeeded("flow " + op.flowName() + " succeeded");
+    }
+    // The record keeps the reason, not its kind: the instance as described now and the failed step tell it.
+    failure = s.statusPolicy().isBroken(instance.status()) ? FailureKind.INSTANCE_STATUS
+        : op.failedStep().isPresent() ? FailureKind.STEP_FAILED : FailureKind.OPERATION;
+    return OperationStatus.failed(op.failureDescription());
   }
 
   // ---- the flow ----
@@ -223,6 +240,7 @@ final class Poll {
       Instant now = now();
       String status = instance.status();
       if (s.statusPolicy().isBroken(status) && !step.repairs().contains(status)) {
+        failure = FailureKind.INSTANCE_STATUS;
         return failFlow("failed: instance status " + status);
       }
       if (i > first && !now.isBefore(startedAt.plus(s.pollBudget()))) {
@@ -364,6 +382,7 @@ final class Poll {
         return answer(OperationStatus.inProgress("step " + st.name() + " met a transient error " + c.code()
             + "; retrying", s.transientRetryAfter()));
       case NOT_FOUND:
+        failure = FailureKind.INSTANCE_NOT_FOUND;
         return OperationStatus.failed("instance " + instanceId + " not found");
       default:
         return failStep(i, "failed: " + c.code(), st.tries() + 1);
@@ -409,6 +428,7 @@ final class Poll {
       return callFailed(e);
     }
     if (again.isEmpty()) {
+      failure = FailureKind.INSTANCE_NOT_FOUND;
       return OperationStatus.failed("instance " + instanceId + " not found");
     }
     String seen = again.get().tags().get(s.codec().leaseKey());
@@ -457,6 +477,7 @@ final class Poll {
     steps[i] = st.failed(now, tries, fitted);
     ended = current().failed(now, null);
     String description = "step " + st.name() + " " + fitted;
+    failure = FailureKind.STEP_FAILED;
     events.add(l -> l.stepFailed(instanceId, flow.name(), st.name(), fitted));
     events.add(l -> l.flowFailed(instanceId, flow.name(), description));
     log.warn("instance {}: {}", instanceId, description);
@@ -630,9 +651,11 @@ final class Poll {
         return OperationStatus.inProgress("an RDS call met a transient error " + c.code() + "; retrying",
             s.transientRetryAfter());
       case NOT_FOUND:
-        return token != null && token.isDeletion()
-            ? OperationStatus.succeeded("instance " + instanceId + " is gone")
-            : OperationStatus.failed("instance " + instanceId + " not found");
+        if (token != null && token.isDeletion()) {
+          return OperationStatus.succeeded("instance " + instanceId + " is gone");
+        }
+        failure = FailureKind.INSTANCE_NOT_FOUND;
+        return OperationStatus.failed("instance " + instanceId + " not found");
       default:
         throw new RdsCallException(e.getMessage().replaceFirst(" failed: .*", "") + " for instance " + instanceId,
             c, e.getCause());
