@@ -40,7 +40,8 @@ public final class ObservedLastOperation {
         .lowCardinalityKeyValue(RdsTagflowObservations.FLOW, flowOf(operation))
         .highCardinalityKeyValue(RdsTagflowObservations.INSTANCE_ID, instanceId)
         .start();
-    try (Observation.Scope scope = o.openScope()) {
+    Observation.Scope scope = o.openScope();
+    try {
       LastOperationAnswer answer = lastOperation.answer(instanceId, operation);
       o.lowCardinalityKeyValue(RdsTagflowObservations.OUTCOME, outcome(answer));
       return answer;
@@ -52,6 +53,7 @@ public final class ObservedLastOperation {
       o.error(e);
       throw e;
     } finally {
+      scope.close();
       o.stop();
     }
   }

@@ -86,7 +86,8 @@ public final class ObservedStep implements Step {
         .lowCardinalityKeyValue("phase", phase)
         .highCardinalityKeyValue(RdsTagflowObservations.INSTANCE_ID, context.instanceId())
         .start();
-    try (Observation.Scope scope = o.openScope()) {
+    Observation.Scope scope = o.openScope();
+    try {
       T result = work.get();
       o.lowCardinalityKeyValue(RdsTagflowObservations.OUTCOME, outcome.apply(result));
       return result;
@@ -95,6 +96,7 @@ public final class ObservedStep implements Step {
       o.error(e);
       throw e;
     } finally {
+      scope.close();
       o.stop();
     }
   }
