@@ -408,8 +408,10 @@ final class Poll {
   private OperationStatus claim(StepRecord st) {
     Instant now = now();
     if (lease != null && !lease.owner().equals(s.ownerId()) && now.isBefore(lease.until().plus(s.clockSkew()))) {
-      return answer(OperationStatus.inProgress("step " + st.name() + " is claimed by another broker until "
-          + lease.until()));
+      // Another broker is about to run the step: no deadline is judged on a step that has not had
+      // its chance (the lease expires within one lease time).
+      return record(OperationStatus.inProgress("step " + st.name() + " is claimed by another broker until "
+          + lease.until()), false);
     }
     if (lease != null && lease.owner().equals(s.ownerId()) && now.isBefore(lease.until())) {
       claimed = true;
