@@ -67,15 +67,13 @@ class SoakFindingsTest {
 
   /**
    * Soak seeds 476723768925402300 (claim none) and 7972598760690569246 (claim lease, where the late
-   * write is the lease): 10 of the 1,000 default flows. Poll A describes the instance with the last
-   * step due; poll B overlaps it, runs the step and removes the flow's tags (succeeded); then A's
-   * AddTagsToResource, computed from its older view, lands and puts step tags back. Tags have no
-   * compare-and-set, and Poll.write sends the keys that differ from what this poll read, whether
-   * or not the flow still exists. The flow answered succeeded, yet flow tags are left, and the
-   * next poll of the same operation answered failed ("tags ... belong to no flow"). Tags have no
-   * compare-and-set, so the late write cannot be prevented without another describe after every
-   * write; the engine now tells such leftovers apart (no flow or parameter tag, only step tags of
-   * the token's flow), answers the token's poll as the ended flow and removes them.
+   * write is the lease): 10 of the 1,000 default flows on version 1. Poll A describes the instance
+   * with the last step due; poll B overlaps it, runs the step and ends the operation (succeeded);
+   * then A's AddTagsToResource, computed from its older view, lands and puts step tags back. Tags
+   * have no compare-and-set, so the late write cannot be prevented. Version 1 removed the tags at
+   * success and had to tell such leftovers from a hand edit by their shape; version 2 keeps the
+   * terminal record, so the late step values stand next to a record that says the operation
+   * ended: a poll with its token answers as before and repairs them.
    */
   @Test
   void aSlowPollsWriteAfterAnotherPollFinishedTheFlowIsClearedByTheNextPollWhichStillAnswersSucceeded() {
