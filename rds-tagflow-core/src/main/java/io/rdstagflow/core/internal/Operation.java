@@ -140,12 +140,6 @@ public record Operation(
         parameters, lease, previous);
   }
 
-  /** The same operation moved to another definition of its flow, with these step records. */
-  public Operation movedTo(int newDefinition, String newFingerprint, List<StepRecord> newSteps, Instant now) {
-    return new Operation(id, flowName, newDefinition, newFingerprint, since, now, State.RUNNING, null, null,
-        newSteps, parameters, lease, previous);
-  }
-
   private void requireRunning(String what) {
     if (state != State.RUNNING) {
       throw new IllegalStateException("operation " + id + " has ended; it cannot " + what);
