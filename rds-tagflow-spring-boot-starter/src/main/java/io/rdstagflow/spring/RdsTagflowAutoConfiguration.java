@@ -106,7 +106,11 @@ public class RdsTagflowAutoConfiguration {
   @Bean
   @ConditionalOnMissingBean
   public LastOperation lastOperation(TagStateMachine engine, RdsTagflowProperties properties) {
-    return LastOperation.builder(engine).updateFlows(properties.getOsb().getUpdateFlows()).build();
+    LastOperation.Builder b = LastOperation.builder(engine).updateFlows(properties.getOsb().getUpdateFlows());
+    if (properties.getOsb().getDefaultRetryAfter() != null) {
+      b.defaultRetryAfter(properties.getOsb().getDefaultRetryAfter());
+    }
+    return b.build();
   }
 
   /** The OSB last_operation answer, observed. */

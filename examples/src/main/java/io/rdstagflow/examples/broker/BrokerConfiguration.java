@@ -2,13 +2,15 @@ package io.rdstagflow.examples.broker;
 
 import io.rdstagflow.aws.DerivedPasswordSource;
 import io.rdstagflow.aws.PasswordSource;
-import io.rdstagflow.aws.RdsStarter;
-import io.rdstagflow.aws.SdkRdsGateway;
+import io.rdstagflow.aws.ReadyFlows;
+import io.rdstagflow.aws.osb.LastOperation;
 import io.rdstagflow.aws.users.BoundUsers;
 import io.rdstagflow.aws.users.BoundUsersStep;
 import io.rdstagflow.aws.users.DriverManagerConnectionFactory;
 import io.rdstagflow.aws.users.OtherLoginUsers;
+import io.rdstagflow.core.Flow;
 import io.rdstagflow.core.TagStateMachine;
+import io.rdstagflow.spring.RdsTagflowCustomizer;
 import io.rdstagflow.testkit.FakeRds;
 import io.rdstagflow.testkit.LifecycleTimings;
 import io.rdstagflow.testkit.VirtualClock;
@@ -105,20 +107,58 @@ public class BrokerConfiguration {
         ? new RecordedDatabaseWork() : new PostgresDatabaseUsers(DriverManagerConnectionFactory.create());
   }
 
-  /** The engine and the broker's flows. */
+  /**
+   * The broker's flows, as beans: the Spring Boot starter builds the engine, the gateway and the
+   * starter of restores from them and the {@code RdsClient} bean.
+   */
   @Bean
-  public TagStateMachine engine(RdsClient rds, Clock clock, BrokerProperties properties, PasswordSource passwords,
+  public Flow createFlow(RdsClient rds, BrokerProperties properties, PasswordSource passwords,
       DatabaseUsers databaseUsers) {
-    TagStateMachine.Builder engine = TagStateMachine.builder(new SdkRdsGateway(rds))
-        .clock(clock)
-        .settleTime(properties.settleTime())
-        .clockSkew(properties.clockSkew());
-    if (clock instanceof VirtualClock virtual) {
-      engine.sleeper(virtual::advance); // the embedded fake's time: a retried tag write pauses in it
-    }
-    ExampleFlows.all(rds, properties.parameterGroup(), passwords, usersStep(databaseUsers, passwords))
-        .forEach(engine::flow);
-    return engine.build();
+    return flow(ExampleFlows.CREATE, rds, properties, passwords, databaseUsers);
+  }
+
+  /** See {@link #createFlow}. */
+  @Bean
+  public Flow restoreFlow(RdsClient rds, BrokerProperties properties, PasswordSource passwords,
+      DatabaseUsers databaseUsers) {
+    return flow(ReadyFlows.RESTORE_FROM_SNAPSHOT, rds, properties, passwords, databaseUsers);
+  }
+
+  /** See {@link #createFlow}. */
+  @Bean
+  public Flow updatePlanFlow(RdsClient rds, BrokerProperties properties, PasswordSource passwords,
+      DatabaseUsers databaseUsers) {
+    return flow(ReadyFlows.UPDATE_PLAN, rds, properties, passwords, databaseUsers);
+  }
+
+  private static Flow flow(String name, RdsClient rds, BrokerProperties properties, PasswordSource passwords,
+      DatabaseUsers databaseUsers) {
+    return ExampleFlows.all(rds, properties.parameterGroup(), passwords, usersStep(databaseUsers, passwords))
+        .stream().filter(f -> f.name().equals(name)).findFirst().orElseThrow();
+  }
+
+  /**
+   * The engine's settings the starter's properties do not hold: the broker's clock (virtual on the
+   * embedded fake, where a retried tag write pauses in virtual time) and its settle time and skew
+   * (2 s and none on the fake, 30 s each on AWS).
+   */
+  @Bean
+  public RdsTagflowCustomizer engineSettings(Clock clock, BrokerProperties properties) {
+    return engine -> {
+      engine.clock(clock).settleTime(properties.settleTime()).clockSkew(properties.clockSkew());
+      if (clock instanceof VirtualClock virtual) {
+        engine.sleeper(virtual::advance);
+      }
+    };
+  }
+
+  /**
+   * The OSB answer, with a {@code Retry-After} of the settle time on every in-progress answer the
+   * engine gives no hint for.
+   */
+  @Bean
+  public LastOperation lastOperation(TagStateMachine engine, BrokerProperties properties) {
+    return LastOperation.builder(engine).defaultRetryAfter(properties.settleTime()).build();
   }
 
   /**
@@ -145,10 +185,6 @@ public class BrokerConfiguration {
   }
 
   /** Starts restores, creates and deletions with the flows' tags. */
-  @Bean
-  public RdsStarter rdsStarter(RdsClient rds, TagStateMachine engine) {
-    return new RdsStarter(rds, engine);
-  }
 
   /** The catalog Spring Cloud Open Service Broker serves. */
   @Bean

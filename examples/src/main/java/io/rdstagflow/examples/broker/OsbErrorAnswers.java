@@ -44,14 +44,6 @@ public class OsbErrorAnswers extends ServiceBrokerWebMvcExceptionHandler {
     return log;
   }
 
-  /** OSB 2.16: 404 for a polled instance that does not exist. */
-  @ExceptionHandler(ServiceInstanceNotFoundException.class)
-  @ResponseStatus(HttpStatus.NOT_FOUND)
-  public ErrorMessage handleException(ServiceInstanceNotFoundException e) {
-    log.info("404: {}", e.getMessage());
-    return new ErrorMessage(e.getMessage());
-  }
-
   /** A 5xx is the broker's (or RDS's) trouble: ERROR, with the cause. */
   @Override
   @ExceptionHandler(ServiceBrokerException.class)

@@ -6,12 +6,10 @@ import io.rdstagflow.aws.ReadyFlows;
 import io.rdstagflow.core.ConcurrentOperationException;
 import io.rdstagflow.core.Inspection;
 import io.rdstagflow.core.InstanceNotFoundException;
-import io.rdstagflow.core.InvalidOperationTokenException;
-import io.rdstagflow.core.OperationStatus;
 import io.rdstagflow.core.OperationToken;
-import io.rdstagflow.core.RdsCallException;
 import io.rdstagflow.core.TagStateMachine;
 import io.rdstagflow.examples.broker.RdsCatalog.PlanSpec;
+import io.rdstagflow.spring.servicebroker.ServiceBrokerLastOperation;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -23,7 +21,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.cloud.servicebroker.exception.ServiceBrokerAsyncRequiredException;
 import org.springframework.cloud.servicebroker.exception.ServiceBrokerConcurrencyException;
-import org.springframework.cloud.servicebroker.exception.ServiceBrokerException;
 import org.springframework.cloud.servicebroker.exception.ServiceBrokerInvalidParametersException;
 import org.springframework.cloud.servicebroker.exception.ServiceDefinitionPlanDoesNotExistException;
 import org.springframework.cloud.servicebroker.exception.ServiceInstanceDoesNotExistException;
@@ -72,10 +69,12 @@ public class RdsServiceInstanceService implements ServiceInstanceService {
   private final PasswordSource passwords;
   private final BrokerProperties properties;
   private final OsbProperties osb;
+  private final ServiceBrokerLastOperation lastOperations;
 
   /** The service over this engine and starter. */
   public RdsServiceInstanceService(TagStateMachine engine, RdsClient rds, RdsStarter starter,
-      OwnedSnapshots snapshots, PasswordSource passwords, BrokerProperties properties, OsbProperties osb) {
+      OwnedSnapshots snapshots, PasswordSource passwords, BrokerProperties properties, OsbProperties osb,
+      ServiceBrokerLastOperation lastOperations) {
     this.engine = Objects.requireNonNull(engine, "engine");
     this.rds = Objects.requireNonNull(rds, "rds");
     this.starter = Objects.requireNonNull(starter, "starter");
@@ -83,6 +82,7 @@ public class RdsServiceInstanceService implements ServiceInstanceService {
     this.passwords = Objects.requireNonNull(passwords, "passwords");
     this.properties = Objects.requireNonNull(properties, "properties");
     this.osb = Objects.requireNonNull(osb, "osb");
+    this.lastOperations = Objects.requireNonNull(lastOperations, "lastOperations");
   }
 
   @Override
@@ -219,36 +219,13 @@ public class RdsServiceInstanceService implements ServiceInstanceService {
     return DeleteServiceInstanceResponse.builder().async(true).operation(token.encode()).build();
   }
 
-  // README: "The LastOperation handler" is taken from here to the end of lastOperationAnswer.
+  // README: "The LastOperation handler" is taken from here to the end of getLastOperation.
   @Override
   public Mono<GetLastServiceOperationResponse> getLastOperation(GetLastServiceOperationRequest request) {
-    String instanceId = InstanceIds.rdsId(request.getServiceInstanceId());
-    String operation = request.getOperation(); // the token that provision, update or deprovision returned
-    return Mono.fromCallable(() -> lastOperationAnswer(instanceId, operation))
-        .subscribeOn(Schedulers.boundedElastic()); // poll blocks on RDS: one describe, maybe one step
-  }
-
-  private GetLastServiceOperationResponse lastOperationAnswer(String instanceId, String operation) {
-    OperationToken token;
-    try {
-      // OSB's operation is optional and may be empty: then the poll has no token to answer for.
-      token = operation == null || operation.isEmpty() ? null : OperationToken.parse(operation);
-    } catch (InvalidOperationTokenException e) {
-      throw new ServiceBrokerInvalidParametersException(e.getMessage()); // 400, before any RDS call
-    }
-    try {
-      OperationStatus status = token == null ? engine.poll(instanceId) : engine.poll(instanceId, token);
-      boolean deletion = token != null && token.isDeletion();
-      if (status.state() == OperationStatus.State.FAILED && !deletion && !exists(instanceId)) {
-        throw new ServiceInstanceNotFoundException(instanceId); // OSB 2.16: 404, not 200 failed
-      }
-      // state, description, Retry-After (the engine's hint, or the settle time while in progress)
-      return LastOperationResponse.of(status, deletion, properties.settleTime());
-    } catch (RdsCallException e) {
-      // RDS refused a call for good (a missing permission, say): 500; the message holds the call and the
-      // AWS error code, never a secret.
-      throw new ServiceBrokerException(e.getMessage(), e);
-    }
+    // The starter's OSB answer: state and description, 410 for a deletion that succeeded, 404 for an
+    // instance that does not exist, Retry-After on every in-progress answer, 400 for an operation
+    // that is not a token (before any RDS call), 500 for an RDS call refused for good.
+    return lastOperations.answer(InstanceIds.rdsId(request.getServiceInstanceId()), request.getOperation());
   }
   // README: end of "The LastOperation handler".
 
@@ -263,10 +240,6 @@ public class RdsServiceInstanceService implements ServiceInstanceService {
       throw new ServiceBrokerConcurrencyException("operation " + op.flowName() + " is still in progress on instance "
           + inspection.instance().id() + " (step " + step + ", until " + op.flowDeadline() + " at the latest)");
     });
-  }
-
-  private boolean exists(String id) {
-    return describe(id).isPresent();
   }
 
   private Optional<Inspection> describe(String id) {

@@ -320,7 +320,7 @@ class ExampleBrokerOsbTest {
     Answer emptyToken = broker.get(instancePath(id) + "/last_operation?operation=");
 
     assertThat(withoutToken.status()).isEqualTo(404);
-    assertThat(withoutToken.field("description")).contains("does not exist");
+    assertThat(withoutToken.field("description")).contains("not found");
     assertThat(emptyToken.status()).isEqualTo(404);
   }
 

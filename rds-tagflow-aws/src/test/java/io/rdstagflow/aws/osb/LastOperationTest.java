@@ -61,6 +61,24 @@ class LastOperationTest {
   }
 
   @Test
+  void anInProgressAnswerWithoutAHintCarriesTheDefaultRetryAfterWhenOneIsSet() {
+    rds.givenInstance(r -> r.dbInstanceIdentifier(ID).engine("postgres").dbInstanceClass("db.t3.micro")
+        .allocatedStorage(20).masterUsername("postgres").masterUserPassword("not-used-by-the-test-1"));
+    rds.deleteDBInstance(r -> r.dbInstanceIdentifier(ID).skipFinalSnapshot(true)); // deleting: no hint
+    String deletion = tagflow.engine().deletionToken().encode();
+
+    LastOperationAnswer plain = lastOperation.answer(ID, deletion);
+    LastOperationAnswer withDefault = LastOperation.builder(tagflow.engine())
+        .defaultRetryAfter(Duration.ofMillis(2500)).build().answer(ID, deletion);
+
+    assertThat(plain.state()).isEqualTo("in progress");
+    assertThat(plain.retryAfterSeconds()).isEmpty();
+    assertThat(withDefault.retryAfterSeconds()).hasValue(3);
+    assertThatThrownBy(() -> LastOperation.builder(tagflow.engine()).defaultRetryAfter(Duration.ZERO))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void retryAfterIsRoundedUpAndAtLeastOneSecond() {
     assertThat(LastOperation.seconds(Duration.ofMillis(1500))).isEqualTo(2);
     assertThat(LastOperation.seconds(Duration.ofSeconds(30))).isEqualTo(30);

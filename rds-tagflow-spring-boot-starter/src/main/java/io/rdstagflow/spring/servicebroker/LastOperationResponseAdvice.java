@@ -1,5 +1,7 @@
 package io.rdstagflow.spring.servicebroker;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.core.MethodParameter;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -18,6 +20,8 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseBodyAdvice;
 @ControllerAdvice
 public class LastOperationResponseAdvice implements ResponseBodyAdvice<Object> {
 
+  private static final Logger log = LoggerFactory.getLogger(LastOperationResponseAdvice.class);
+
   /** Registered by the auto-configuration on a servlet web application. */
   public LastOperationResponseAdvice() {
   }
@@ -34,6 +38,8 @@ public class LastOperationResponseAdvice implements ResponseBodyAdvice<Object> {
       answer.retryAfterSeconds().ifPresent(s -> response.getHeaders().set(HttpHeaders.RETRY_AFTER, Long.toString(s)));
       if (answer.httpStatus() == HttpStatus.NOT_FOUND.value()) {
         response.setStatusCode(HttpStatus.NOT_FOUND);
+        // The platform's question, not the broker's fault: one line, no stack trace.
+        log.info("404: {}", answer.getDescription());
       }
     }
     return body;
