@@ -167,9 +167,11 @@ public final class RdsInstance {
   }
 
   /**
-   * {@code true} if nothing is in motion: status {@code available}, no pending modified values,
-   * no parameter group {@code applying}. A parameter group {@code pending-reboot} does not keep
-   * an instance from being settled: it waits for a reboot that only a step will do.
+   * {@code true} if nothing is in motion on this describe alone: status {@code available}, no
+   * pending modified values, no parameter group {@code applying}. A parameter group
+   * {@code pending-reboot} does not keep an instance from being settled: it waits for a reboot that
+   * only a step will do. (The engine's own judgement also counts the status policy's usable
+   * statuses and treats pending values shown past the settle time as deferred changes.)
    */
   public boolean isSettled() {
     return isAvailable() && pendingModifications.isEmpty() && !hasParameterGroup(APPLYING);

@@ -19,8 +19,11 @@ import java.util.Set;
  * pending: all are. A step must also be safe to call from several threads at once for different
  * instances.
  *
- * <p>A step is called only when the instance has settled (status {@code available}, nothing
- * pending, no parameter group {@code applying}); it returns a {@link StepResult}. It may throw: the
+ * <p>A step is called only when the instance has settled: a usable status ({@code available},
+ * {@code storage-optimization}, or one the step {@link #repairs}), no parameter group
+ * {@code applying}, and no pending values within the settle time of the operation's start or last
+ * accepted action (pending values still shown after it are changes deferred to the maintenance
+ * window). It returns a {@link StepResult}. It may throw: the
  * engine asks the {@link RdsGateway} to classify the exception, so an SDK throttling error is
  * transient and a permanent one fails the step with its error code (never its message) as reason.
  * A step must not put a secret in a result's reason.

@@ -26,7 +26,7 @@ import java.util.Optional;
  * {@link OperationToken} as OSB's {@code operation}, and answers each LastOperation request with
  * {@link #poll(String, OperationToken)}. A poll describes the instance once; runs the steps that
  * are due when the instance has settled, chaining {@code done} steps within the poll time budget;
- * and records what it learned in at most one tag write (plus one removal when the flow ends). The
+ * and records what it learned in one tag write (an ended operation leaves its terminal record). The
  * tags are documented in {@code docs/tag-format.md}.
  *
  * <p>Nothing is kept between polls: a new engine with the same flows, in this process or another,
