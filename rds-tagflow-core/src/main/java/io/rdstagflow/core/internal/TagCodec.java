@@ -6,7 +6,6 @@ import io.rdstagflow.core.internal.Operation.Lease;
 import io.rdstagflow.core.internal.Operation.State;
 import io.rdstagflow.core.internal.StepRecord.Status;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
