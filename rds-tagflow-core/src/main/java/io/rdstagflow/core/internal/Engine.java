@@ -221,7 +221,7 @@ public final class Engine {
       opId = u.operationId();
       flowName = u.flowName();
       since = u.since();
-      parameters = paramsOf(instance.tags(), opId);
+      parameters = s.codec().paramsOf(instance.tags(), opId);
     } else {
       throw new OperatorActionException("instance " + instanceId + " has no operation to move"
           + describeProblem(decoded).map(p -> " (" + p + ")").orElse(""));
@@ -298,18 +298,6 @@ public final class Engine {
       return Optional.of(sup.description());
     }
     return Optional.empty();
-  }
-
-  private Map<String, String> paramsOf(Map<String, String> tags, String opId) {
-    Map<String, String> params = new LinkedHashMap<>();
-    String paramPrefix = s.codec().paramKey("");
-    for (Map.Entry<String, String> e : s.codec().ownTags(tags).entrySet()) {
-      String v = e.getValue();
-      if (e.getKey().startsWith(paramPrefix) && opId.equals(TagCodec.stampOf(v)) && v.contains(" value=")) {
-        params.put(e.getKey().substring(paramPrefix.length()), v.substring(v.indexOf(" value=") + 7));
-      }
-    }
-    return params;
   }
 
   /**

@@ -528,6 +528,23 @@ public final class TagCodec {
     return steps;
   }
 
+  /**
+   * The parameters of operation {@code opId}, read without a definition (for moving an operation
+   * to another one); values that do not parse are left out.
+   */
+  public Map<String, String> paramsOf(Map<String, String> tags, String opId) {
+    Map<String, String> params = new LinkedHashMap<>();
+    for (Map.Entry<String, String> e : tags.entrySet()) {
+      String key = e.getKey();
+      String value = e.getValue();
+      int at = value.indexOf(" value=");
+      if (isOwnKey(key) && key.startsWith(paramPrefix) && isStampedWith(value, opId) && at > 0) {
+        params.put(key.substring(paramPrefix.length()), value.substring(at + " value=".length()));
+      }
+    }
+    return params;
+  }
+
   private Decoded superseded(OperationToken token, FlowFields current) {
     String newer = "a newer operation, " + current.name + " since " + Timestamps.format(current.since)
         + ", has begun on the instance";
