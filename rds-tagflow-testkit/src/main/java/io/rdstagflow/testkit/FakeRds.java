@@ -26,7 +26,10 @@ import software.amazon.awssdk.services.rds.model.DBSnapshot;
  * RestoreDBInstanceFromDBSnapshot, RestoreDBInstanceToPointInTime, CreateDBInstance,
  * DescribeDBInstances, ModifyDBInstance, RebootDBInstance, DeleteDBInstance, AddTagsToResource,
  * RemoveTagsFromResource, ListTagsForResource, CreateDBSnapshot, DescribeDBSnapshots,
- * CreateDBParameterGroup and DescribeDBParameterGroups. Every other method, the SDK's
+ * CreateDBParameterGroup, DescribeDBParameterGroups, DescribeDBParameters, ModifyDBParameterGroup,
+ * DescribeDBEngineVersions and DescribeOrderableDBInstanceOptions (from the
+ * {@link #engineVersions() engine-version catalog}; a ModifyDBInstance that changes the engine
+ * version is checked against it and goes {@code upgrading}). Every other method, the SDK's
  * {@code waiter()} included (it sleeps on the wall clock), throws
  * {@link UnsupportedByFakeRdsException} naming the operation.
  *
@@ -89,6 +92,18 @@ public interface FakeRds extends RdsClient {
 
   /** Where to inject faults. */
   Faults faults();
+
+  /**
+   * The engine versions the fake offers: families, valid upgrade targets, orderable instance
+   * classes.
+   */
+  EngineCatalog engineVersions();
+
+  /**
+   * The databases inside the fake's PostgreSQL instances, as far as the fake models them
+   * (extensions and their versions), with the work done on them.
+   */
+  FakeDatabases databases();
 
   /** Every call received so far. */
   CallLog calls();

@@ -74,6 +74,38 @@ public interface Faults {
    */
   Faults failInstanceAfter(String instanceId, String status, Duration delay);
 
-  /** Removes every pending fault: queued failures, throttling, describe lag (not instance failures). */
+  /**
+   * The instance's next engine version upgrade (a ModifyDBInstance applied immediately that
+   * changes {@code EngineVersion}) is accepted and the instance goes {@code upgrading} for the
+   * upgrade time, then returns to {@code available} on its old version and parameter group, as
+   * when RDS's pre-upgrade checks fail (an extension or a setting the new version does not
+   * accept). Several calls queue up.
+   *
+   * @throws IllegalArgumentException if there is no such instance
+   */
+  Faults failNextUpgradePreCheck(String instanceId);
+
+  /**
+   * The instance's next engine version upgrade is accepted and does nothing at all: no
+   * {@code upgrading}, nothing pending, the old version stays (the silent no-op broker users have
+   * reported). Several calls queue up.
+   *
+   * @throws IllegalArgumentException if there is no such instance
+   */
+  Faults ignoreNextUpgrade(String instanceId);
+
+  /**
+   * The instance's next engine version upgrade succeeds but leaves its new parameter group
+   * {@code pending-reboot} instead of in sync (as when static parameters wait for a reboot), so a
+   * test can see the reboot that follows. Several calls queue up.
+   *
+   * @throws IllegalArgumentException if there is no such instance
+   */
+  Faults nextUpgradeLeavesPendingReboot(String instanceId);
+
+  /**
+   * Removes every pending fault: queued failures, throttling, describe lag (not instance failures
+   * nor queued upgrade faults).
+   */
   Faults clear();
 }

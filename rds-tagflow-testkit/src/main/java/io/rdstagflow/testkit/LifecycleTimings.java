@@ -10,8 +10,9 @@ import java.util.Objects;
  * <p>The defaults are the project's reference lifecycle (see {@code design.md}): creating or
  * restoring 10 minutes, modifying 3 minutes (a new parameter group is {@code applying} for the
  * same 3 minutes and then {@code pending-reboot}), resetting the master credentials 2 minutes,
- * rebooting 2 minutes, deleting 5 minutes, a snapshot 4 minutes. {@link #instant()} makes every
- * activity finish at once, for tests that do not care about time.
+ * rebooting 2 minutes, deleting 5 minutes, a snapshot 4 minutes, an engine version upgrade 15
+ * minutes. {@link #instant()} makes every activity finish at once, for tests that do not care about
+ * time.
  *
  * <p>Immutable and thread-safe.
  *
@@ -24,6 +25,8 @@ import java.util.Objects;
  * @param rebooting                  {@code rebooting} after RebootDBInstance
  * @param deleting                   {@code deleting} before the instance is gone
  * @param snapshotting               a snapshot's {@code creating} before it is {@code available}
+ * @param upgrading                  {@code upgrading} after a ModifyDBInstance that changes the
+ *                                   engine version (one hop: RDS upgrades one version per modify)
  */
 public record LifecycleTimings(
     Duration creating,
@@ -32,7 +35,8 @@ public record LifecycleTimings(
     Duration resettingMasterCredentials,
     Duration rebooting,
     Duration deleting,
-    Duration snapshotting) {
+    Duration snapshotting,
+    Duration upgrading) {
 
   /**
    * @throws NullPointerException     if a duration is {@code null}
@@ -46,6 +50,20 @@ public record LifecycleTimings(
     check(rebooting, "rebooting");
     check(deleting, "deleting");
     check(snapshotting, "snapshotting");
+    check(upgrading, "upgrading");
+  }
+
+  /**
+   * The timings without an upgrade time of their own: an engine version upgrade takes as long as
+   * {@code creating}.
+   *
+   * @throws NullPointerException     if a duration is {@code null}
+   * @throws IllegalArgumentException if a duration is negative
+   */
+  public LifecycleTimings(Duration creating, Duration modifying, Duration applyingParameterGroup,
+      Duration resettingMasterCredentials, Duration rebooting, Duration deleting, Duration snapshotting) {
+    this(creating, modifying, applyingParameterGroup, resettingMasterCredentials, rebooting, deleting,
+        snapshotting, creating);
   }
 
   private static void check(Duration d, String name) {
@@ -64,55 +82,62 @@ public record LifecycleTimings(
         Duration.ofMinutes(2),
         Duration.ofMinutes(2),
         Duration.ofMinutes(5),
-        Duration.ofMinutes(4));
+        Duration.ofMinutes(4),
+        Duration.ofMinutes(15));
   }
 
   /** Every activity takes no time: each call's effect is visible to the next describe. */
   public static LifecycleTimings instant() {
     return new LifecycleTimings(
         Duration.ZERO, Duration.ZERO, Duration.ZERO, Duration.ZERO, Duration.ZERO, Duration.ZERO,
-        Duration.ZERO);
+        Duration.ZERO, Duration.ZERO);
   }
 
   /** A copy with another {@link #creating()} time (also used by restores). */
   public LifecycleTimings withCreating(Duration d) {
     return new LifecycleTimings(d, modifying, applyingParameterGroup, resettingMasterCredentials,
-        rebooting, deleting, snapshotting);
+        rebooting, deleting, snapshotting, upgrading);
   }
 
   /** A copy with another {@link #modifying()} time. */
   public LifecycleTimings withModifying(Duration d) {
     return new LifecycleTimings(creating, d, applyingParameterGroup, resettingMasterCredentials,
-        rebooting, deleting, snapshotting);
+        rebooting, deleting, snapshotting, upgrading);
   }
 
   /** A copy with another {@link #applyingParameterGroup()} time. */
   public LifecycleTimings withApplyingParameterGroup(Duration d) {
     return new LifecycleTimings(creating, modifying, d, resettingMasterCredentials, rebooting,
-        deleting, snapshotting);
+        deleting, snapshotting, upgrading);
   }
 
   /** A copy with another {@link #resettingMasterCredentials()} time. */
   public LifecycleTimings withResettingMasterCredentials(Duration d) {
     return new LifecycleTimings(creating, modifying, applyingParameterGroup, d, rebooting, deleting,
-        snapshotting);
+        snapshotting, upgrading);
   }
 
   /** A copy with another {@link #rebooting()} time. */
   public LifecycleTimings withRebooting(Duration d) {
     return new LifecycleTimings(creating, modifying, applyingParameterGroup,
-        resettingMasterCredentials, d, deleting, snapshotting);
+        resettingMasterCredentials, d, deleting, snapshotting, upgrading);
   }
 
   /** A copy with another {@link #deleting()} time. */
   public LifecycleTimings withDeleting(Duration d) {
     return new LifecycleTimings(creating, modifying, applyingParameterGroup,
-        resettingMasterCredentials, rebooting, d, snapshotting);
+        resettingMasterCredentials, rebooting, d, snapshotting, upgrading);
   }
 
   /** A copy with another {@link #snapshotting()} time. */
   public LifecycleTimings withSnapshotting(Duration d) {
     return new LifecycleTimings(creating, modifying, applyingParameterGroup,
-        resettingMasterCredentials, rebooting, deleting, d);
+        resettingMasterCredentials, rebooting, deleting, d, upgrading);
+  }
+
+  /** A copy with another {@link #upgrading()} time. */
+  public LifecycleTimings withUpgrading(Duration d) {
+    return new LifecycleTimings(creating, modifying, applyingParameterGroup,
+        resettingMasterCredentials, rebooting, deleting, snapshotting, d);
   }
 }

@@ -349,10 +349,12 @@ class FakeRdsFieldsTest {
     given("db1");
     modify(c, true);
     DBInstance during = describe("db1");
-    assertThat(during.dbInstanceStatus()).isEqualTo("modifying");
+    // RDS shows a new engine version as "upgrading", for the upgrade's time.
+    boolean upgrade = c.name().equals("EngineVersion");
+    assertThat(during.dbInstanceStatus()).isEqualTo(upgrade ? "upgrading" : "modifying");
     assertThat(c.pending().apply(during.pendingModifiedValues())).isEqualTo(c.expected());
 
-    clock.advance(Duration.ofMinutes(3));
+    clock.advance(upgrade ? rds.timings().upgrading() : Duration.ofMinutes(3));
     DBInstance after = describe("db1");
     assertThat(after.dbInstanceStatus()).isEqualTo("available");
     assertThat(c.shown().apply(after)).isEqualTo(c.expected());
@@ -587,8 +589,16 @@ class FakeRdsFieldsTest {
     given("db1");
     rds.modifyDBInstance(r -> r.dbInstanceIdentifier("db1").engineVersion("17.1").allowMajorVersionUpgrade(true)
         .applyImmediately(true));
-    clock.advance(Duration.ofMinutes(3));
-    assertThat(describe("db1").engineVersion()).isEqualTo("17.1");
+    assertThat(describe("db1").dbInstanceStatus()).isEqualTo("upgrading");
+    clock.advance(rds.timings().upgrading());
+    DBInstance after = describe("db1");
+    assertThat(after.engineVersion()).isEqualTo("17.1");
+    assertThat(after.dbParameterGroups()).singleElement().satisfies(g -> {
+      assertThat(g.dbParameterGroupName()).isEqualTo("default.postgres17");
+      assertThat(g.parameterApplyStatus()).isEqualTo("in-sync");
+    });
+    assertThat(after.optionGroupMemberships()).singleElement()
+        .satisfies(o -> assertThat(o.optionGroupName()).isEqualTo("default:postgres-17"));
   }
 
   @Test

@@ -11,7 +11,12 @@ import java.util.List;
  */
 final class Activity {
 
-  enum Kind { CREATE, MODIFY, REBOOT, DELETE }
+  /**
+   * What the activity is; an {@code UPGRADE} is a modify that changes the engine version
+   * ({@code upgrading}), after which its new parameter group is in sync (the upgrade restarts the
+   * database with it).
+   */
+  enum Kind { CREATE, MODIFY, REBOOT, DELETE, UPGRADE }
 
   record Phase(String status, Duration duration) {}
 
@@ -26,6 +31,8 @@ final class Activity {
   final Duration parameterApplying;
   /** How many phases have been written to the instance's history. */
   int phasesRecorded;
+  /** For an {@code UPGRADE}: its new parameter group ends {@code pending-reboot}, not in sync. */
+  boolean leavesPendingReboot;
 
   Activity(Kind kind, Instant start, List<Phase> phases, Changes changes, String newParameterGroup,
       Duration parameterApplying) {

@@ -46,6 +46,8 @@ final class FakeRdsHandler implements InvocationHandler {
         case "clock" -> simulation.clock();
         case "timings" -> simulation.timings();
         case "faults" -> simulation.faults();
+        case "engineVersions" -> simulation.engineCatalog();
+        case "databases" -> simulation.databases();
         case "calls" -> simulation.calls();
         case "history" -> simulation.history((String) args[0]);
         case "histories" -> simulation.histories();

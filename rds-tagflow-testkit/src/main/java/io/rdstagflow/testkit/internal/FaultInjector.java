@@ -130,6 +130,32 @@ final class FaultInjector implements Faults {
   }
 
   @Override
+  public Faults failNextUpgradePreCheck(String instanceId) {
+    return queueUpgradeFault(instanceId, UpgradeFault.PRE_CHECK_FAILS);
+  }
+
+  @Override
+  public Faults ignoreNextUpgrade(String instanceId) {
+    return queueUpgradeFault(instanceId, UpgradeFault.IGNORED);
+  }
+
+  @Override
+  public Faults nextUpgradeLeavesPendingReboot(String instanceId) {
+    return queueUpgradeFault(instanceId, UpgradeFault.LEAVES_PENDING_REBOOT);
+  }
+
+  private Faults queueUpgradeFault(String instanceId, UpgradeFault fault) {
+    synchronized (lock) {
+      SimInstance i = instances.find(instanceId);
+      if (i == null || i.gone) {
+        throw new IllegalArgumentException("no DB instance " + instanceId + " in the fake");
+      }
+      i.upgradeFaults.add(fault);
+    }
+    return this;
+  }
+
+  @Override
   public Faults clear() {
     synchronized (lock) {
       failNext.clear();

@@ -62,7 +62,16 @@ final class FieldPolicy {
       Map.entry("DescribeDBSnapshots", () -> DescribeDbSnapshotsRequest.builder().build()),
       Map.entry("CreateDBParameterGroup", () -> CreateDbParameterGroupRequest.builder().build()),
       Map.entry("DescribeDBParameterGroups",
-          () -> DescribeDbParameterGroupsRequest.builder().build()));
+          () -> DescribeDbParameterGroupsRequest.builder().build()),
+      Map.entry("DescribeDBParameters",
+          () -> software.amazon.awssdk.services.rds.model.DescribeDbParametersRequest.builder().build()),
+      Map.entry("ModifyDBParameterGroup",
+          () -> software.amazon.awssdk.services.rds.model.ModifyDbParameterGroupRequest.builder().build()),
+      Map.entry("DescribeDBEngineVersions",
+          () -> software.amazon.awssdk.services.rds.model.DescribeDbEngineVersionsRequest.builder().build()),
+      Map.entry("DescribeOrderableDBInstanceOptions",
+          () -> software.amazon.awssdk.services.rds.model.DescribeOrderableDbInstanceOptionsRequest.builder()
+              .build()));
 
   /** The simulated fields besides the {@link Setting}s, which every instance operation reads. */
   private static final Map<String, Set<String>> OWN_FIELDS = Map.ofEntries(
@@ -96,7 +105,15 @@ final class FieldPolicy {
       Map.entry("CreateDBParameterGroup", Set.of("DBParameterGroupName",
           "DBParameterGroupFamily", "Description", "Tags")),
       Map.entry("DescribeDBParameterGroups",
-          Set.of("DBParameterGroupName", "MaxRecords", "Marker")));
+          Set.of("DBParameterGroupName", "MaxRecords", "Marker")),
+      Map.entry("DescribeDBParameters",
+          Set.of("DBParameterGroupName", "Source", "MaxRecords", "Marker")),
+      Map.entry("ModifyDBParameterGroup", Set.of("DBParameterGroupName", "Parameters")),
+      // No deprecated versions, character sets or time zones exist in the fake's catalog.
+      Map.entry("DescribeDBEngineVersions", Set.of("Engine", "EngineVersion", "DBParameterGroupFamily",
+          "DefaultOnly", "IncludeAll", "MaxRecords", "Marker")),
+      Map.entry("DescribeOrderableDBInstanceOptions", Set.of("Engine", "EngineVersion", "DBInstanceClass",
+          "Vpc", "MaxRecords", "Marker")));
 
   /** What {@link #check} found: fields to record as ignored and behaviours to run. */
   record Outcome(List<String> ignored, Map<String, FieldBehaviour> behaviours) {}

@@ -23,11 +23,13 @@ final class Modification {
   private final Instances instances;
   private final ParameterGroups parameterGroups;
   private final Arns arns;
+  private final Upgrades upgrades;
 
-  Modification(Instances instances, ParameterGroups parameterGroups, Arns arns) {
+  Modification(Instances instances, ParameterGroups parameterGroups, Arns arns, Upgrades upgrades) {
     this.instances = instances;
     this.parameterGroups = parameterGroups;
     this.arns = arns;
+    this.upgrades = upgrades;
   }
 
   DBInstance modify(ModifyDbInstanceRequest r, Instant now, String rid) {
@@ -37,8 +39,11 @@ final class Modification {
     if (r.masterUserPassword() != null) {
       RdsErrors.invalidIf(RdsRules.passwordViolation(r.masterUserPassword()), rid);
     }
+    Upgrades.Plan upgrade = upgrades.check(i, r, immediately, rid);
     String newGroup = null;
-    if (r.dbParameterGroupName() != null) {
+    if (upgrade != null) {
+      newGroup = upgrade.group() != null && !upgrade.group().equals(i.parameterGroup) ? upgrade.group() : null;
+    } else if (r.dbParameterGroupName() != null) {
       String g = r.dbParameterGroupName().toLowerCase(Locale.ROOT);
       if (!g.equals(i.parameterGroup)) {
         newGroup = parameterGroups.groupFor(g, i.engine, i.string(Setting.ENGINE_VERSION), rid);
@@ -63,11 +68,18 @@ final class Modification {
         case AT_ONCE -> atOnce.put(s, value);
       }
     }
+    if (upgrade != null && upgrade.optionGroup() != null && immediately) {
+      // A default option group moves to the new major version's default with the upgrade.
+      after.put(Setting.OPTION_GROUP, upgrade.optionGroup());
+      during.put(Setting.OPTION_GROUP, upgrade.optionGroup());
+    }
     Map<Setting, Object> filled = SettingRules.completion(after, arns);
     after.putAll(filled);
     filled.forEach(during::put);
     SettingRules.check(after, i.engine, rid);
-    checkMajorVersion(i, r, rid);
+    if (upgrade == null) {
+      checkMajorVersion(i, r, rid);
+    }
     instances.managedPasswords().modify(i, r.manageMasterUserPassword(), r.masterUserPassword(),
         r.masterUserSecretKmsKeyId(), during, rid);
 
@@ -80,6 +92,10 @@ final class Modification {
       later = new Changes();
     }
     i.deferred = later;
+    if (upgrade != null && immediately) {
+      upgrade(i, r, during, newGroup, now);
+      return instances.render(i, now);
+    }
     List<Activity.Phase> phases = new ArrayList<>();
     if (!during.isEmpty() || newGroup != null) {
       phases.add(new Activity.Phase("modifying", instances.timings().modifying()));
@@ -94,6 +110,36 @@ final class Modification {
           instances.timings().applyingParameterGroup()), now);
     }
     return instances.render(i, now);
+  }
+
+  /**
+   * An engine version upgrade applied immediately: {@code upgrading} for the upgrade time (then
+   * {@code resetting-master-credentials} with a new password), the new parameter group in sync at
+   * the end; or what a queued fault makes of it.
+   */
+  private void upgrade(SimInstance i, ModifyDbInstanceRequest r, Changes during, String newGroup, Instant now) {
+    UpgradeFault fault = i.upgradeFaults.poll();
+    if (fault == UpgradeFault.IGNORED) {
+      return; // accepted, and nothing happens: the silent no-op
+    }
+    List<Activity.Phase> phases = new ArrayList<>();
+    phases.add(new Activity.Phase("upgrading", instances.timings().upgrading()));
+    if (r.masterUserPassword() != null) {
+      during.masterPassword = true;
+      phases.add(new Activity.Phase("resetting-master-credentials",
+          instances.timings().resettingMasterCredentials()));
+    }
+    Activity a;
+    if (fault == UpgradeFault.PRE_CHECK_FAILS) {
+      // The pre-upgrade checks fail: the instance upgrades nothing and keeps its version and group.
+      a = new Activity(Activity.Kind.UPGRADE, now, phases, new Changes(), null, java.time.Duration.ZERO);
+    } else {
+      java.time.Duration total = phases.stream().map(Activity.Phase::duration)
+          .reduce(java.time.Duration.ZERO, java.time.Duration::plus);
+      a = new Activity(Activity.Kind.UPGRADE, now, phases, during, newGroup, total);
+      a.leavesPendingReboot = fault == UpgradeFault.LEAVES_PENDING_REBOOT;
+    }
+    instances.begin(i, a, now);
   }
 
   /** The log types exported after {@code CloudwatchLogsExportConfiguration}, if the request has one. */

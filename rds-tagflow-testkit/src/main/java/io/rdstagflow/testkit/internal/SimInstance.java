@@ -42,6 +42,11 @@ final class SimInstance {
   /** What a test's own field behaviours show on top of the fake's rendering, in order. */
   final List<Consumer<DBInstance.Builder>> overlays = new ArrayList<>();
 
+  /** Faults queued for this instance's next engine version upgrades, oldest first. */
+  final java.util.Deque<UpgradeFault> upgradeFaults = new java.util.ArrayDeque<>();
+  /** What the instance's databases hold, as far as the fake models them (extensions). */
+  final SimDatabases databases = new SimDatabases();
+
   Changes deferred = new Changes();
   Activity activity;
   Failure failure;
@@ -142,6 +147,13 @@ final class SimInstance {
           parameterApplyStatus = "pending-reboot";
         }
       }
+      case UPGRADE -> {
+        a.changes.applyTo(this);
+        if (a.newParameterGroup != null) {
+          parameterGroup = a.newParameterGroup;
+          parameterApplyStatus = a.leavesPendingReboot ? "pending-reboot" : "in-sync";
+        }
+      }
       case REBOOT -> {
         if ("pending-reboot".equals(parameterApplyStatus)) {
           parameterApplyStatus = "in-sync";
@@ -173,7 +185,7 @@ final class SimInstance {
 
   /** The changes of a modify under way, or none. */
   Changes modifying() {
-    return activity != null && activity.kind == Activity.Kind.MODIFY
+    return activity != null && (activity.kind == Activity.Kind.MODIFY || activity.kind == Activity.Kind.UPGRADE)
         ? activity.changes : new Changes();
   }
 

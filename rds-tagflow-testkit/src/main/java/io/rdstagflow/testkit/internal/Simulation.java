@@ -71,7 +71,11 @@ final class Simulation {
       "CreateDBSnapshot",
       "DescribeDBSnapshots",
       "CreateDBParameterGroup",
-      "DescribeDBParameterGroups");
+      "DescribeDBParameterGroups",
+      "DescribeDBParameters",
+      "ModifyDBParameterGroup",
+      "DescribeDBEngineVersions",
+      "DescribeOrderableDBInstanceOptions");
 
   private final Clock clock;
   private final LifecycleTimings timings;
@@ -85,6 +89,9 @@ final class Simulation {
   private final Snapshots snapshots;
   private final ParameterGroups parameterGroups;
   private final FaultInjector faults;
+  private final EngineVersions engineVersions;
+  private final EngineCatalogControl engineCatalog;
+  private final Databases databases;
 
   Simulation(Clock clock, LifecycleTimings timings, long seed, String region, String accountId,
       Map<String, Map<String, FieldBehaviour>> optIns) {
@@ -101,7 +108,11 @@ final class Simulation {
     this.parameterGroups = new ParameterGroups(store, arns);
     this.instances = new Instances(store, arns, timings, rendering, lag, parameterGroups,
         snapshots);
-    this.modification = new Modification(instances, parameterGroups, arns);
+    this.modification = new Modification(instances, parameterGroups, arns,
+        new Upgrades(store, parameterGroups));
+    this.engineVersions = new EngineVersions(store.engineVersions);
+    this.engineCatalog = new EngineCatalogControl(this, store.engineVersions);
+    this.databases = new Databases(this, clock, store);
     this.faults = new FaultInjector(this, clock, seed, lag, instances);
     this.arns = arns;
   }
@@ -116,6 +127,14 @@ final class Simulation {
 
   FaultInjector faults() {
     return faults;
+  }
+
+  EngineCatalogControl engineCatalog() {
+    return engineCatalog;
+  }
+
+  Databases databases() {
+    return databases;
   }
 
   CallLog calls() {
@@ -190,6 +209,14 @@ final class Simulation {
           .build();
       case "DescribeDBParameterGroups" ->
           parameterGroups.describe((DescribeDbParameterGroupsRequest) r, rid);
+      case "DescribeDBParameters" -> parameterGroups.parameters(
+          (software.amazon.awssdk.services.rds.model.DescribeDbParametersRequest) r, rid);
+      case "ModifyDBParameterGroup" -> parameterGroups.modify(
+          (software.amazon.awssdk.services.rds.model.ModifyDbParameterGroupRequest) r, rid);
+      case "DescribeDBEngineVersions" -> engineVersions.describe(
+          (software.amazon.awssdk.services.rds.model.DescribeDbEngineVersionsRequest) r, rid);
+      case "DescribeOrderableDBInstanceOptions" -> engineVersions.orderable(
+          (software.amazon.awssdk.services.rds.model.DescribeOrderableDbInstanceOptionsRequest) r, rid);
       default -> throw new IllegalStateException("no dispatch for " + op);
     };
   }

@@ -18,6 +18,8 @@ final class Store {
   final List<SimInstance> retired = new ArrayList<>();
   final Map<String, SimSnapshot> snapshots = new TreeMap<>();
   final Map<String, SimParameterGroup> parameterGroups = new TreeMap<>();
+  /** The engine versions offered, their families, upgrade targets and instance classes. */
+  final EngineVersionCatalog engineVersions = EngineVersionCatalog.defaults();
 
   /** The live instance {@code id} (any case), or {@code null}. */
   SimInstance instance(String id) {
