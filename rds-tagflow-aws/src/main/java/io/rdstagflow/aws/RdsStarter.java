@@ -1,5 +1,6 @@
 package io.rdstagflow.aws;
 
+import io.rdstagflow.aws.upgrade.EngineUpgrades;
 import io.rdstagflow.core.Flow;
 import io.rdstagflow.core.FlowStart;
 import io.rdstagflow.core.OperationToken;
@@ -19,7 +20,8 @@ import software.amazon.awssdk.services.rds.model.Tag;
 /**
  * Starts the RDS operations a flow follows: a restore from a snapshot, a point-in-time restore or a
  * create, each issued from the broker's own SDK request with the flow's tags merged into the
- * request's {@code Tags}, so instance and flow state are born together in one call; and a deletion.
+ * request's {@code Tags}, so instance and flow state are born together in one call; an engine
+ * upgrade of an existing instance; and a deletion.
  * Each returns the operation token the broker hands back as OSB's {@code operation}.
  *
  * <p><b>Tags on restore:</b> RDS copies the snapshot's tags to the restored instance only when the
@@ -124,6 +126,21 @@ public final class RdsStarter {
   public OperationToken create(String flowName, Map<String, String> parameters,
       Consumer<CreateDbInstanceRequest.Builder> request) {
     return create(engine.flow(flowName), parameters, request);
+  }
+
+  /**
+   * Upgrades the instance's engine to {@code targetVersion} with the ready engine upgrade flow (or
+   * any flow with an {@link io.rdstagflow.aws.upgrade.EngineUpgradeStep}): finds the path of hops
+   * with DescribeDBEngineVersions, refuses what cannot work before anything changes, and begins
+   * the flow with the path in its parameter. See {@link EngineUpgrades}.
+   *
+   * @throws io.rdstagflow.aws.upgrade.UpgradeRefusedException if the upgrade cannot work, saying
+   *     why (a downgrade, a version RDS does not offer, no path, an unsupported instance class, ...)
+   * @throws io.rdstagflow.core.ConcurrentOperationException if another operation runs
+   * @throws io.rdstagflow.core.TagflowException if the flow is not registered or the tags would not fit
+   */
+  public OperationToken upgradeEngine(Flow flow, String instanceId, String targetVersion) {
+    return new EngineUpgrades(rds, engine).begin(flow, instanceId, targetVersion);
   }
 
   /** RDS accepted the request that carried the operation's tags: it has begun. */

@@ -1,5 +1,10 @@
 package io.rdstagflow.aws;
 
+import io.rdstagflow.aws.upgrade.EngineUpgradeStep;
+import io.rdstagflow.aws.upgrade.OptionGroupNaming;
+import io.rdstagflow.aws.upgrade.ParameterGroupNaming;
+import io.rdstagflow.aws.upgrade.PostgresExtensionsStep;
+import io.rdstagflow.aws.upgrade.SnapshotBeforeUpgradeStep;
 import io.rdstagflow.aws.users.BoundUsersStep;
 import io.rdstagflow.core.Deadline;
 import io.rdstagflow.core.Flow;
@@ -7,6 +12,7 @@ import io.rdstagflow.core.RetryPolicy;
 import io.rdstagflow.core.Step;
 import io.rdstagflow.core.StepContext;
 import io.rdstagflow.core.StepPolicy;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -27,6 +33,10 @@ import software.amazon.awssdk.services.rds.model.ModifyDbInstanceRequest;
  *       Start them with {@link RdsStarter}.
  *   <li>{@value #UPDATE_PLAN}: {@code settings}, {@code reboot}. Begin it with
  *       {@code TagStateMachine.begin}.
+ *   <li>{@value #ENGINE_UPGRADE}: {@code snapshot} (optional), {@code upgrade} (every hop of the
+ *       path to the target version, each verified), {@code extensions} (PostgreSQL's, after the
+ *       last hop). Begin it with {@link RdsStarter#upgradeEngine}, which finds the path and refuses
+ *       what cannot work.
  * </ul>
  *
  * <h2>Open for more steps</h2>
@@ -46,6 +56,8 @@ public final class ReadyFlows {
   public static final String RESTORE_TO_POINT_IN_TIME = "restore-to-point-in-time";
   /** The plan update flow's name. */
   public static final String UPDATE_PLAN = "update-plan";
+  /** The engine version upgrade flow's name. */
+  public static final String ENGINE_UPGRADE = "engine-upgrade";
 
   private ReadyFlows() {}
 
@@ -79,6 +91,11 @@ public final class ReadyFlows {
     public UpdatePlanFlowBuilder updatePlan() {
       return ReadyFlows.updatePlan(rds);
     }
+
+    /** See {@link ReadyFlows#engineUpgrade(RdsClient)}. */
+    public EngineUpgradeFlowBuilder engineUpgrade() {
+      return ReadyFlows.engineUpgrade(rds);
+    }
   }
 
   /** The restore-from-snapshot flow, to configure. */
@@ -97,6 +114,17 @@ public final class ReadyFlows {
    */
   public static UpdatePlanFlowBuilder updatePlan(RdsClient rds) {
     return new UpdatePlanFlowBuilder(rds);
+  }
+
+  /**
+   * The engine version upgrade flow, to configure: optionally a snapshot, then every hop of the
+   * path to the target version (a parameter group of each new family carrying the custom
+   * parameters, one ModifyDBInstance per hop, a reboot when the group waits for one, each hop
+   * verified on the describe, an accepted upgrade that changes nothing failed naming the versions),
+   * then PostgreSQL's extensions updated. Begin it with {@link RdsStarter#upgradeEngine}.
+   */
+  public static EngineUpgradeFlowBuilder engineUpgrade(RdsClient rds) {
+    return new EngineUpgradeFlowBuilder(rds);
   }
 
   /**
@@ -362,6 +390,157 @@ public final class ReadyFlows {
      * The flow: {@code settings}, {@code reboot}, then the steps given to {@link #then}.
      *
      * @throws IllegalStateException if no settings were given
+     * @throws IllegalArgumentException if an appended step's name is invalid or already used
+     */
+    public Flow build() {
+      return toFlowBuilder().build();
+    }
+  }
+
+  /** Configures the ready engine upgrade flow. Not thread-safe. */
+  public static final class EngineUpgradeFlowBuilder {
+    /** A step's deadline in this flow unless set: a hop of a large instance takes hours. */
+    private static final Deadline UPGRADE_STEP_DEADLINE = Deadline.of(Duration.ofHours(12));
+
+    private final RdsClient rds;
+    private final EngineUpgradeStep.Builder upgrade;
+    private final Extras extras = new Extras();
+    private boolean snapshot;
+    private PostgresExtensionsStep extensions;
+    private boolean extensionsChosen;
+
+    private EngineUpgradeFlowBuilder(RdsClient rds) {
+      this.rds = Objects.requireNonNull(rds, "rds");
+      this.upgrade = EngineUpgradeStep.builder(rds);
+    }
+
+    /** How each new family's parameter group is named; {@link ParameterGroupNaming#replacingFamily()} by default. */
+    public EngineUpgradeFlowBuilder parameterGroups(ParameterGroupNaming naming) {
+      upgrade.parameterGroups(naming);
+      return this;
+    }
+
+    /**
+     * The option group of each new major version, for instances with an option group of their own;
+     * without it such an upgrade is refused when it begins.
+     */
+    public EngineUpgradeFlowBuilder optionGroups(OptionGroupNaming naming) {
+      upgrade.optionGroups(naming);
+      return this;
+    }
+
+    /** Takes a manual snapshot first and starts the first hop only once it is available. */
+    public EngineUpgradeFlowBuilder snapshotFirst() {
+      this.snapshot = true;
+      return this;
+    }
+
+    /**
+     * After the last hop, updates every PostgreSQL extension to the new version's default with
+     * this step (the master password comes from its source). This or {@link #withoutExtensionUpdates()}
+     * is required.
+     */
+    public EngineUpgradeFlowBuilder extensions(PostgresExtensionsStep step) {
+      this.extensions = Objects.requireNonNull(step, "step");
+      this.extensionsChosen = true;
+      return this;
+    }
+
+    /** Leaves extensions as they are (engines without extensions, or a broker that updates them itself). */
+    public EngineUpgradeFlowBuilder withoutExtensionUpdates() {
+      this.extensions = null;
+      this.extensionsChosen = true;
+      return this;
+    }
+
+    /** See {@link EngineUpgradeStep.Builder#noOpAfter(Duration)}; 5 minutes by default. */
+    public EngineUpgradeFlowBuilder noOpAfter(Duration noOpAfter) {
+      upgrade.noOpAfter(noOpAfter);
+      return this;
+    }
+
+    /** See {@link EngineUpgradeStep.Builder#hopTag(String)}; {@value EngineUpgradeStep#DEFAULT_HOP_TAG} by default. */
+    public EngineUpgradeFlowBuilder hopTag(String key) {
+      upgrade.hopTag(key);
+      return this;
+    }
+
+    /**
+     * Appends a step after the flow's own, with the flow's retry policy and step deadline. Its name
+     * must differ from every other step's; {@link #build()} refuses a duplicate.
+     */
+    public EngineUpgradeFlowBuilder then(Step step) {
+      extras.then(step, null);
+      return this;
+    }
+
+    /** As {@link #then(Step)}, with the step's own retry policy and deadline. */
+    public EngineUpgradeFlowBuilder then(Step step, StepPolicy policy) {
+      extras.then(step, Objects.requireNonNull(policy, "policy"));
+      return this;
+    }
+
+    /** The definition's version, 1 by default (see {@code Flow.Builder.version}). */
+    public EngineUpgradeFlowBuilder version(int version) {
+      Flow.builder("v").version(version); // the core's check and message
+      extras.version = version;
+      return this;
+    }
+
+    /** The steps' retry policy. */
+    public EngineUpgradeFlowBuilder retryPolicy(RetryPolicy retry) {
+      extras.retry = Objects.requireNonNull(retry, "retry");
+      return this;
+    }
+
+    /**
+     * The steps' deadline, each from its first attempt; 12 hours by default (the upgrade step's
+     * covers every hop).
+     */
+    public EngineUpgradeFlowBuilder stepDeadline(Deadline deadline) {
+      extras.stepDeadline = Objects.requireNonNull(deadline, "deadline");
+      return this;
+    }
+
+    /** The whole flow's deadline, from its begin; 1 day by default. */
+    public EngineUpgradeFlowBuilder flowDeadline(Deadline deadline) {
+      extras.flowDeadline = Objects.requireNonNull(deadline, "deadline");
+      return this;
+    }
+
+    /**
+     * A core flow builder holding this flow's name ({@value ReadyFlows#ENGINE_UPGRADE}), steps and
+     * policies; a new one each call.
+     *
+     * @throws IllegalStateException if neither {@link #extensions} nor {@link #withoutExtensionUpdates()}
+     *     was chosen: a PostgreSQL upgrade leaves extensions at their old versions otherwise
+     * @throws IllegalArgumentException if an appended step's name is invalid or already used
+     */
+    public Flow.Builder toFlowBuilder() {
+      if (!extensionsChosen) {
+        throw new IllegalStateException("flow " + ENGINE_UPGRADE + " needs extensions(step) or"
+            + " withoutExtensionUpdates(): a PostgreSQL upgrade leaves every extension at its old version otherwise");
+      }
+      if (extras.stepDeadline == null) {
+        extras.stepDeadline = UPGRADE_STEP_DEADLINE;
+      }
+      EngineUpgradeStep upgradeStep = upgrade.build();
+      List<Step> own = new ArrayList<>();
+      if (snapshot) {
+        own.add(new SnapshotBeforeUpgradeStep(rds));
+      }
+      own.add(upgradeStep);
+      if (extensions != null) {
+        // Only on describes that show the target version in sync: never on a view from before the last hop.
+        own.add(AfterStep.after(upgradeStep, extensions));
+      }
+      return extras.flow(ENGINE_UPGRADE, own);
+    }
+
+    /**
+     * The flow.
+     *
+     * @throws IllegalStateException if no choice about extensions was made
      * @throws IllegalArgumentException if an appended step's name is invalid or already used
      */
     public Flow build() {

@@ -4,6 +4,6 @@
  * {@link io.rdstagflow.aws.RebootIfPendingStep}, {@link io.rdstagflow.aws.MasterPasswordStep}),
  * {@link io.rdstagflow.aws.RdsStarter} for restores, creates and deletions with the flow's tags,
  * {@link io.rdstagflow.aws.ReadyFlows}, and password sources. The bound-users step is in
- * {@link io.rdstagflow.aws.users}.
+ * {@link io.rdstagflow.aws.users}, the engine upgrade's steps in {@link io.rdstagflow.aws.upgrade}.
  */
 package io.rdstagflow.aws;

@@ -33,7 +33,8 @@ class SdkRdsGatewayTest {
 
   @Test
   void oneDescribeGivesStatusPendingChangesParameterGroupsEndpointArnAndTags() {
-    rds.createDBParameterGroup(r -> r.dbParameterGroupName("pg-b").dbParameterGroupFamily("postgres15").description("b"));
+    // The instance runs the fake's default PostgreSQL 16: a group must be of its family.
+    rds.createDBParameterGroup(r -> r.dbParameterGroupName("pg-b").dbParameterGroupFamily("postgres16").description("b"));
     rds.givenInstance(r -> r.dbInstanceIdentifier("db-1").engine("postgres").dbInstanceClass("db.t3.micro")
         .allocatedStorage(100).masterUsername("master").masterUserPassword("initial-pw-1"));
     rds.addTagsToResource(r -> r.resourceName(rds.instanceArn("db-1"))
