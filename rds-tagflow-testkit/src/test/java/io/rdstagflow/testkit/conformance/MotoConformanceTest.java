@@ -25,7 +25,9 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.retries.api.RetryStrategy;
 import software.amazon.awssdk.services.rds.RdsClient;
+import software.amazon.awssdk.services.rds.model.ApplyMethod;
 import software.amazon.awssdk.services.rds.model.DBInstance;
+import software.amazon.awssdk.services.rds.model.Parameter;
 import software.amazon.awssdk.services.rds.model.Filter;
 import software.amazon.awssdk.services.rds.model.RdsException;
 import software.amazon.awssdk.services.rds.model.Tag;
@@ -429,7 +431,98 @@ class MotoConformanceTest {
         }, Map.of()),
         scenario("modify of a missing instance", (rds, settle, out) ->
             out.call("error", () -> rds.modifyDBInstance(r -> r.dbInstanceIdentifier("conf-nomod").allocatedStorage(50))),
-            Map.of()));
+            Map.of()),
+        // The calls of the engine upgrade flow (moto has no DescribeDBEngineVersions: see motoHasNoEngineVersions).
+        scenario("custom parameters set in a group, read back by source, absent from a new group", (rds, settle, out) -> {
+          rds.createDBParameterGroup(r -> r.dbParameterGroupName("conf-pg13").dbParameterGroupFamily("postgres13")
+              .description("conformance"));
+          rds.modifyDBParameterGroup(r -> r.dbParameterGroupName("conf-pg13").parameters(Parameter.builder()
+              .parameterName("work_mem").parameterValue("65536").applyMethod(ApplyMethod.IMMEDIATE).build()));
+          out.put("user", rds.describeDBParameters(r -> r.dbParameterGroupName("conf-pg13").source("user"))
+              .parameters().stream().map(p -> p.parameterName() + "=" + p.parameterValue() + " "
+                  + p.applyMethodAsString()).toList());
+          rds.createDBParameterGroup(r -> r.dbParameterGroupName("conf-pg14").dbParameterGroupFamily("postgres14")
+              .description("conformance"));
+          out.put("newGroup", rds.describeDBParameters(r -> r.dbParameterGroupName("conf-pg14").source("user"))
+              .parameters().size());
+          out.call("missingGroup", () -> rds.describeDBParameters(r -> r.dbParameterGroupName("conf-nopg")));
+        }, Map.of()),
+        scenario("a parameter the group's family does not have", (rds, settle, out) -> {
+          rds.createDBParameterGroup(r -> r.dbParameterGroupName("conf-pgx").dbParameterGroupFamily("postgres14")
+              .description("conformance"));
+          out.call("error", () -> rds.modifyDBParameterGroup(r -> r.dbParameterGroupName("conf-pgx").parameters(
+              Parameter.builder().parameterName("no_such_parameter").parameterValue("1")
+                  .applyMethod(ApplyMethod.IMMEDIATE).build())));
+        }, Map.of("error", "ok")),
+        scenario("RDS's default group of a family, by name", (rds, settle, out) ->
+            out.put("groups", rds.describeDBParameterGroups(r -> r.dbParameterGroupName("default.postgres14"))
+                .dbParameterGroups().stream().map(g -> g.dbParameterGroupName() + " " + g.dbParameterGroupFamily())
+                .toList()), Map.of("groups", "[]")),
+        scenario("a major upgrade with a group of the new family: end state", (rds, settle, out) -> {
+          rds.createDBParameterGroup(r -> r.dbParameterGroupName("conf-up13").dbParameterGroupFamily("postgres13")
+              .description("conformance"));
+          rds.createDBParameterGroup(r -> r.dbParameterGroupName("conf-up14").dbParameterGroupFamily("postgres14")
+              .description("conformance"));
+          rds.createDBInstance(r -> r.dbInstanceIdentifier("conf-up").dbInstanceClass("db.t3.micro").engine("postgres")
+              .engineVersion("13.15").masterUsername("admin").masterUserPassword("Passw0rdPassw0rd")
+              .allocatedStorage(20).dbParameterGroupName("conf-up13"));
+          settle.run();
+          out.call("modify", () -> rds.modifyDBInstance(r -> r.dbInstanceIdentifier("conf-up").engineVersion("14.12")
+              .allowMajorVersionUpgrade(true).dbParameterGroupName("conf-up14").applyImmediately(true)));
+          settle.run();
+          DBInstance d = describe(rds, "conf-up");
+          out.put("status", d.dbInstanceStatus());
+          out.put("version", d.engineVersion());
+          out.put("group", d.dbParameterGroups().get(0).dbParameterGroupName());
+          out.put("groupStatus", d.dbParameterGroups().get(0).parameterApplyStatus());
+          out.call("reboot", () -> rds.rebootDBInstance(r -> r.dbInstanceIdentifier("conf-up")));
+        }, Map.of()),
+        scenario("upgrades RDS refuses: a downgrade, a group of another family", (rds, settle, out) -> {
+          rds.createDBParameterGroup(r -> r.dbParameterGroupName("conf-no13").dbParameterGroupFamily("postgres13")
+              .description("conformance"));
+          rds.createDBInstance(r -> r.dbInstanceIdentifier("conf-no").dbInstanceClass("db.t3.micro").engine("postgres")
+              .engineVersion("14.12").masterUsername("admin").masterUserPassword("Passw0rdPassw0rd")
+              .allocatedStorage(20));
+          settle.run();
+          out.call("downgrade", () -> rds.modifyDBInstance(r -> r.dbInstanceIdentifier("conf-no").engineVersion("13.15")
+              .applyImmediately(true)));
+          settle.run();
+          out.call("otherFamily", () -> rds.modifyDBInstance(r -> r.dbInstanceIdentifier("conf-no")
+              .engineVersion("15.7").allowMajorVersionUpgrade(true).dbParameterGroupName("conf-no13")
+              .applyImmediately(true)));
+        }, Map.of("downgrade", "ok", "otherFamily", "ok")),
+        scenario("orderable instance classes of a version", (rds, settle, out) -> {
+          out.put("withClass", rds.describeOrderableDBInstanceOptions(r -> r.engine("postgres").engineVersion("14.12")
+              .dbInstanceClass("db.t3.micro")).orderableDBInstanceOptions().size());
+          out.put("any", !rds.describeOrderableDBInstanceOptions(r -> r.engine("postgres").engineVersion("14.12")
+              .maxRecords(20)).orderableDBInstanceOptions().isEmpty());
+        }, Map.of("withClass", "0", "any", "false")),
+        scenario("a snapshot before an upgrade: taken, described, duplicate refused", (rds, settle, out) -> {
+          create(rds, "conf-presnap");
+          settle.run();
+          rds.createDBSnapshot(r -> r.dbInstanceIdentifier("conf-presnap").dbSnapshotIdentifier("conf-presnap-before"));
+          settle.run();
+          var snap = rds.describeDBSnapshots(r -> r.dbSnapshotIdentifier("conf-presnap-before")).dbSnapshots().get(0);
+          out.put("status", snap.status());
+          out.put("version", snap.engineVersion());
+          out.put("instance", snap.dbInstanceIdentifier());
+          out.call("again", () -> rds.createDBSnapshot(r -> r.dbInstanceIdentifier("conf-presnap")
+              .dbSnapshotIdentifier("conf-presnap-before")));
+        }, Map.of()));
+  }
+
+  /**
+   * moto 5.2.1 has no DescribeDBEngineVersions (its server answers 500 with an HTML page), so the
+   * upgrade flow's path finding is measured on the fake alone; the fake answers it.
+   */
+  @org.junit.jupiter.api.Test
+  void motoHasNoEngineVersionsTheFakeHasThem() throws Exception {
+    Assumptions.assumeTrue(moto != null, MISSING);
+    moto.reset();
+    Throwable onMoto = org.assertj.core.api.Assertions.catchThrowable(
+        () -> motoClient.describeDBEngineVersions(r -> r.engine("postgres")));
+    assertThat(onMoto).as("moto answers DescribeDBEngineVersions").isNotNull();
+    assertThat(FakeRds.create().describeDBEngineVersions(r -> r.engine("postgres")).dbEngineVersions()).isNotEmpty();
   }
 
   /** The settings of the issue-10 list, as a describe shows them. */
