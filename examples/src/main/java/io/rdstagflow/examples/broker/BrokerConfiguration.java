@@ -6,6 +6,7 @@ import io.rdstagflow.aws.ReadyFlows;
 import io.rdstagflow.aws.osb.LastOperation;
 import io.rdstagflow.aws.users.BoundUsers;
 import io.rdstagflow.aws.users.BoundUsersStep;
+import io.rdstagflow.aws.users.ConnectionFactory;
 import io.rdstagflow.aws.users.DriverManagerConnectionFactory;
 import io.rdstagflow.aws.users.OtherLoginUsers;
 import io.rdstagflow.core.Flow;
@@ -27,7 +28,7 @@ import org.springframework.context.annotation.Configuration;
 import software.amazon.awssdk.services.rds.RdsClient;
 
 /**
- * The broker's wiring: the RDS client (the embedded fake or the SDK's), the engine with its three
+ * The broker's wiring: the RDS client (the embedded fake or the SDK's), the engine with its four
  * flows, the starter, the password source and the database work.
  */
 @Configuration(proxyBeanMethods = false)
@@ -48,7 +49,7 @@ public class BrokerConfiguration {
    */
   public static final LifecycleTimings FAKE_TIMINGS = new LifecycleTimings(Duration.ofSeconds(20),
       Duration.ofSeconds(6), Duration.ofSeconds(6), Duration.ofSeconds(4), Duration.ofSeconds(4),
-      Duration.ofSeconds(6), Duration.ofSeconds(4));
+      Duration.ofSeconds(6), Duration.ofSeconds(4), Duration.ofSeconds(15));
 
   /*
    * The fake backend's seed: it protects nothing, since the fake keeps no password and runs no
@@ -126,6 +127,13 @@ public class BrokerConfiguration {
 
   /** See {@link #createFlow}. */
   @Bean
+  public Flow engineUpgradeFlow(RdsClient rds, BrokerProperties properties, PasswordSource passwords,
+      DatabaseUsers databaseUsers) {
+    return flow(ReadyFlows.ENGINE_UPGRADE, rds, properties, passwords, databaseUsers);
+  }
+
+  /** See {@link #createFlow}. */
+  @Bean
   public Flow updatePlanFlow(RdsClient rds, BrokerProperties properties, PasswordSource passwords,
       DatabaseUsers databaseUsers) {
     return flow(ReadyFlows.UPDATE_PLAN, rds, properties, passwords, databaseUsers);
@@ -133,8 +141,20 @@ public class BrokerConfiguration {
 
   private static Flow flow(String name, RdsClient rds, BrokerProperties properties, PasswordSource passwords,
       DatabaseUsers databaseUsers) {
-    return ExampleFlows.all(rds, properties.parameterGroup(), passwords, usersStep(databaseUsers, passwords))
-        .stream().filter(f -> f.name().equals(name)).findFirst().orElseThrow();
+    return ExampleFlows.all(rds, properties.parameterGroup(), passwords, usersStep(databaseUsers, passwords),
+        databases(rds)).stream().filter(f -> f.name().equals(name)).findFirst().orElseThrow();
+  }
+
+  /**
+   * How the upgrade's extension step reaches the databases: over the PostgreSQL driver on AWS; on
+   * the fake, which runs no database, through its database model, which records the work.
+   */
+  private static ConnectionFactory databases(RdsClient rds) {
+    if (rds instanceof FakeRds fake) {
+      return target -> fake.databases().connect(target.host(), target.port(),
+          target.databaseName().orElse("postgres"), target.user());
+    }
+    return DriverManagerConnectionFactory.create();
   }
 
   /**

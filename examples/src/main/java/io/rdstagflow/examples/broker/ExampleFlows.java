@@ -4,7 +4,10 @@ import io.rdstagflow.aws.ModifySettingsStep;
 import io.rdstagflow.aws.PasswordSource;
 import io.rdstagflow.aws.ReadyFlows;
 import io.rdstagflow.aws.RebootIfPendingStep;
+import io.rdstagflow.aws.upgrade.PostgresExtensionsStep;
 import io.rdstagflow.aws.users.BoundUsersStep;
+import io.rdstagflow.aws.users.ConnectionFactory;
+import io.rdstagflow.aws.users.DriverManagerConnectionFactory;
 import io.rdstagflow.core.Flow;
 import io.rdstagflow.core.StepContext;
 import java.util.List;
@@ -13,10 +16,11 @@ import software.amazon.awssdk.services.rds.RdsClient;
 import software.amazon.awssdk.services.rds.model.ModifyDbInstanceRequest;
 
 /**
- * The example broker's three flows, shared by the broker and the operator tool (an engine decodes
- * only the flows it knows): {@value ReadyFlows#RESTORE_FROM_SNAPSHOT}, {@value #CREATE} and
+ * The example broker's four flows, shared by the broker and the operator tool (an engine decodes
+ * only the flows it knows): {@value ReadyFlows#RESTORE_FROM_SNAPSHOT}, {@value #CREATE},
  * {@value ReadyFlows#UPDATE_PLAN} (which ends by recording the new plan in the instance's
- * {@value OwnerTags#PLAN_ID} tag).
+ * {@value OwnerTags#PLAN_ID} tag) and {@value ReadyFlows#ENGINE_UPGRADE} (a snapshot, every hop to
+ * the version asked for, the PostgreSQL extensions updated).
  */
 public final class ExampleFlows {
 
@@ -38,6 +42,15 @@ public final class ExampleFlows {
    * @param users          the restore's last step, for the users bound in the source database
    */
   public static List<Flow> all(RdsClient rds, String parameterGroup, PasswordSource passwords, BoundUsersStep users) {
+    return all(rds, parameterGroup, passwords, users, DriverManagerConnectionFactory.create());
+  }
+
+  /**
+   * The flows, with the engine upgrade's extension step connecting through {@code databases} (the
+   * driver on AWS, the fake's database model on the fake).
+   */
+  public static List<Flow> all(RdsClient rds, String parameterGroup, PasswordSource passwords, BoundUsersStep users,
+      ConnectionFactory databases) {
     BiConsumer<StepContext, ModifyDbInstanceRequest.Builder> settings =
         (context, modify) -> modify.dbParameterGroupName(parameterGroup).backupRetentionPeriod(7);
 
@@ -59,6 +72,12 @@ public final class ExampleFlows {
       }
     }).then(new RecordPlanStep(rds)) // the instance's plan tag names the plan it is on
         .build();
-    return List.of(restore, create, updatePlan);
+    // The broker's group is named for its family (rdstagflow-example-postgres16): each new family
+    // gets its own (rdstagflow-example-postgres17), created with the same custom parameters.
+    Flow upgrade = ReadyFlows.engineUpgrade(rds)
+        .snapshotFirst()
+        .extensions(PostgresExtensionsStep.builder().masterPasswords(passwords).connectionFactory(databases).build())
+        .build();
+    return List.of(restore, create, updatePlan, upgrade);
   }
 }

@@ -3,6 +3,7 @@ package io.rdstagflow.examples.broker;
 import io.rdstagflow.aws.PasswordSource;
 import io.rdstagflow.aws.RdsStarter;
 import io.rdstagflow.aws.ReadyFlows;
+import io.rdstagflow.aws.upgrade.UpgradeRefusedException;
 import io.rdstagflow.core.ConcurrentOperationException;
 import io.rdstagflow.core.Inspection;
 import io.rdstagflow.core.InstanceNotFoundException;
@@ -53,6 +54,11 @@ public class RdsServiceInstanceService implements ServiceInstanceService {
 
   /** The one provisioning parameter. */
   public static final String RESTORE_FROM_SNAPSHOT = "restore_from_snapshot";
+  /** The one update parameter: the engine version to upgrade to, e.g. {@code 17.2}. */
+  public static final String ENGINE_VERSION = "engine_version";
+
+  // Engine versions as RDS writes them: digits and dots (17.2, 8.0.39), at most 20 characters.
+  private static final Pattern VERSION = Pattern.compile("[0-9]+(\\.[0-9A-Za-z-]+){0,3}");
 
   // RDS snapshot identifiers: a letter, then letters, digits and single hyphens, at most 255.
   private static final Pattern SNAPSHOT_ID = Pattern.compile("[A-Za-z](-?[A-Za-z0-9])*");
@@ -166,15 +172,21 @@ public class RdsServiceInstanceService implements ServiceInstanceService {
   private UpdateServiceInstanceResponse update(UpdateServiceInstanceRequest request) {
     requireAsync(request.isAsyncAccepted());
     String id = InstanceIds.rdsId(request.getServiceInstanceId());
-    PlanSpec plan = plan(request.getPlanId());
-    if (request.getParameters() != null && !request.getParameters().isEmpty()) {
-      throw new ServiceBrokerInvalidParametersException("update takes no parameters, only a new plan; got "
-          + new TreeSet<>(request.getParameters().keySet()));
-    }
+    Optional<String> version = engineVersionParameter(request.getParameters());
     Inspection inspection = describe(id)
         .orElseThrow(() -> new ServiceInstanceDoesNotExistException(request.getServiceInstanceId()));
+    String onPlan = inspection.instance().tags().get(OwnerTags.PLAN_ID);
+    if (version.isPresent()) {
+      // OSB lets an update leave out plan_id; one that names another plan asks for two changes.
+      if (request.getPlanId() != null && !request.getPlanId().equals(onPlan)) {
+        throw new ServiceBrokerInvalidParametersException("an update changes the plan or upgrades the engine"
+            + " (" + ENGINE_VERSION + "), not both at once");
+      }
+      return upgrade(id, version.get(), inspection);
+    }
+    PlanSpec plan = plan(request.getPlanId());
     refuseWhileAFlowRuns(inspection);
-    if (plan.id().equals(inspection.instance().tags().get(OwnerTags.PLAN_ID))) {
+    if (plan.id().equals(onPlan)) {
       return UpdateServiceInstanceResponse.builder().async(false).build(); // on that plan already: nothing to change
     }
     try {
@@ -188,6 +200,49 @@ public class RdsServiceInstanceService implements ServiceInstanceService {
     } catch (InstanceNotFoundException e) {
       throw new ServiceInstanceDoesNotExistException(request.getServiceInstanceId());
     }
+  }
+
+  /**
+   * An engine upgrade as an OSB update: 202 with the operation once it has begun, 200 when the
+   * instance already runs the version, 400 naming why RDS cannot upgrade to it (a downgrade, a
+   * version RDS does not offer, no path, an instance class the version does not run on), 422 while
+   * another flow runs. The same request again while the upgrade has not advanced answers its
+   * operation again.
+   */
+  private UpdateServiceInstanceResponse upgrade(String id, String version, Inspection inspection) {
+    inspection.runningOperation().filter(op -> !op.flowName().equals(ReadyFlows.ENGINE_UPGRADE))
+        .ifPresent(op -> refuseWhileAFlowRuns(inspection));
+    try {
+      OperationToken token = starter.upgradeEngine(engine.flow(ReadyFlows.ENGINE_UPGRADE), id, version);
+      return UpdateServiceInstanceResponse.builder().async(true).operation(token.encode()).build();
+    } catch (UpgradeRefusedException e) {
+      if (e.reason() == UpgradeRefusedException.Reason.ALREADY_AT_TARGET) {
+        return UpdateServiceInstanceResponse.builder().async(false).build(); // nothing to change
+      }
+      throw new ServiceBrokerInvalidParametersException(e.getMessage());
+    } catch (ConcurrentOperationException e) {
+      throw new ServiceBrokerConcurrencyException(e.getMessage());
+    } catch (InstanceNotFoundException e) {
+      throw new ServiceInstanceDoesNotExistException(id);
+    }
+  }
+
+  /** The engine version an update asks for; empty without parameters; 400 for anything else. */
+  static Optional<String> engineVersionParameter(Map<String, Object> parameters) {
+    if (parameters == null || parameters.isEmpty()) {
+      return Optional.empty();
+    }
+    Set<String> unknown = new TreeSet<>(parameters.keySet());
+    unknown.remove(ENGINE_VERSION);
+    if (!unknown.isEmpty()) {
+      throw new ServiceBrokerInvalidParametersException("unknown parameters " + unknown + "; an update takes a new"
+          + " plan or the parameter " + ENGINE_VERSION);
+    }
+    Object value = parameters.get(ENGINE_VERSION);
+    if (!(value instanceof String version) || version.length() > 20 || !VERSION.matcher(version).matches()) {
+      throw new ServiceBrokerInvalidParametersException(ENGINE_VERSION + " must be an engine version such as 17.2");
+    }
+    return Optional.of(version);
   }
 
   @Override

@@ -5,9 +5,12 @@ import io.rdstagflow.aws.PasswordSource;
 import io.rdstagflow.aws.RdsStarter;
 import io.rdstagflow.aws.ReadyFlows;
 import io.rdstagflow.aws.SdkRdsGateway;
+import io.rdstagflow.aws.upgrade.EngineUpgradeStep;
+import io.rdstagflow.aws.upgrade.UpgradeProgress;
 import io.rdstagflow.aws.users.BoundUsersStep;
 import io.rdstagflow.core.Inspection;
 import io.rdstagflow.core.InstanceNotFoundException;
+import io.rdstagflow.core.OperationToken;
 import io.rdstagflow.core.OperatorActionException;
 import io.rdstagflow.core.RdsCallException;
 import io.rdstagflow.core.TagStateMachine;
@@ -59,8 +62,11 @@ public final class OperatorTool {
   public static final String FAKE_RUNNING = "demo-running";
   /** The fake's instance without a flow. */
   public static final String FAKE_IDLE = "demo-idle";
+  /** The fake's instance in the middle of an engine upgrade from PostgreSQL 13.15 to 16.3. */
+  public static final String FAKE_UPGRADING = "demo-upgrading";
 
   private static final String FAKE_PARAMETER_GROUP = "broker-postgres16";
+  private static final String FAKE_OLD_PARAMETER_GROUP = "broker-postgres13";
   // Protects nothing: the fake keeps no password.
   private static final byte[] FAKE_SEED = "operator tool demo seed, fake only".getBytes(StandardCharsets.UTF_8);
 
@@ -75,8 +81,8 @@ public final class OperatorTool {
       "            done in a row from the start stay done, every later one runs (again)",
       "",
       "options:",
-      "  --fake    use an embedded fake RDS with demo instances " + FAKE_FAILED + ", " + FAKE_RUNNING + " and "
-          + FAKE_IDLE + " (changes last as long as the command)",
+      "  --fake    use an embedded fake RDS with demo instances " + FAKE_FAILED + ", " + FAKE_RUNNING + ", "
+          + FAKE_UPGRADING + " and " + FAKE_IDLE + " (changes last as long as the command)",
       "  --help    show this text",
       "",
       "Without --fake the tool calls RDS with the AWS SDK's default credentials, region and endpoint",
@@ -236,6 +242,7 @@ public final class OperatorTool {
       if (!op.parameters().isEmpty()) {
         out.println("  parameters " + new TreeMap<>(op.parameters()));
       }
+      UpgradeProgress.of(inspection).ifPresent(progress -> printHops(progress, inspection));
       if (op.state() == Inspection.OperationState.FAILED) {
         out.println("  next: 'retry " + inspection.instance().id() + "' runs the failed step again");
       } else if (op.running()) {
@@ -252,6 +259,25 @@ public final class OperatorTool {
     }
   }
 
+  /** An engine upgrade's hops: which are done, which RDS is working on, which are to come. */
+  private void printHops(UpgradeProgress progress, Inspection inspection) {
+    out.println("  upgrade " + progress.path().describe() + ", the instance runs " + progress.running() + ":");
+    for (UpgradeProgress.HopProgress hop : progress.hops()) {
+      String state = switch (hop.state()) {
+        case DONE -> "done";
+        case SENT -> "sent" + hop.sentAt().map(t -> " " + t).orElse("") + ", RDS is upgrading";
+        case PENDING -> "to come";
+      };
+      out.println("    hop " + hop.hop().number() + " of " + hop.hop().of() + "  " + hop.hop().from() + " -> "
+          + hop.hop().to() + "  " + state + hop.parameterGroup().map(g -> ", parameter group " + g).orElse(""));
+    }
+    // The upgrade step's own tag: the library's, but not one of the engine's, so not among libraryTags.
+    String hopTag = inspection.instance().tags().get(EngineUpgradeStep.DEFAULT_HOP_TAG);
+    if (hopTag != null) {
+      out.println("  " + EngineUpgradeStep.DEFAULT_HOP_TAG + " = " + hopTag);
+    }
+  }
+
   /** The tool runs no step (inspect, retry and abort only read and write tags), so it holds no password. */
   private static final PasswordSource NO_PASSWORDS = (instance, user) -> {
     throw new IllegalStateException("the operator tool runs no step and holds no password");
@@ -265,29 +291,48 @@ public final class OperatorTool {
   }
 
   /**
-   * A fake RDS holding three demo instances: a restore that failed at its settings step (RDS
-   * refused the modify for good), a restore still running, and an instance without a flow.
+   * A fake RDS holding four demo instances: a restore that failed at its settings step (RDS
+   * refused the modify for good), a restore still running, an engine upgrade in its second hop, and
+   * an instance without a flow.
    */
   static FakeRds fakeWithDemoInstances() {
     VirtualClock clock = VirtualClock.create();
-    FakeRds fake = FakeRds.builder().clock(clock).timings(LifecycleTimings.defaults()).build();
+    // The reference lifecycle, with a short snapshot and upgrade so that the demo upgrade is in its
+    // second hop when the restores are where the demo wants them.
+    FakeRds fake = FakeRds.builder().clock(clock).timings(LifecycleTimings.defaults()
+        .withSnapshotting(Duration.ofMinutes(1)).withUpgrading(Duration.ofMinutes(8))).build();
     fake.givenSnapshot(s -> s.dbSnapshotIdentifier("nightly").engine("postgres"));
     fake.givenInstance(r -> r.dbInstanceIdentifier(FAKE_IDLE).engine("postgres").dbInstanceClass("db.t3.micro")
         .allocatedStorage(20).masterUsername("postgres"));
     fake.createDBParameterGroup(r -> r.dbParameterGroupName(FAKE_PARAMETER_GROUP).dbParameterGroupFamily("postgres16")
         .description("the demo broker's settings"));
+    fake.createDBParameterGroup(r -> r.dbParameterGroupName(FAKE_OLD_PARAMETER_GROUP)
+        .dbParameterGroupFamily("postgres13").description("the demo broker's settings, for PostgreSQL 13"));
+    fake.givenInstance(r -> r.dbInstanceIdentifier(FAKE_UPGRADING).engine("postgres").engineVersion("13.15")
+        .dbInstanceClass("db.t3.micro").allocatedStorage(20).masterUsername("postgres")
+        .dbParameterGroupName(FAKE_OLD_PARAMETER_GROUP));
     // The demo instances' flows run their first steps here, so this engine needs a (demo) password.
     TagStateMachine engine = engine(fake, clock, DerivedPasswordSource.fromSeed(FAKE_SEED));
     RdsStarter starter = new RdsStarter(fake, engine);
+    OperationToken upgrade = starter.upgradeEngine(engine.flow(ReadyFlows.ENGINE_UPGRADE), FAKE_UPGRADING, "16.3");
     starter.restoreFromSnapshot(ReadyFlows.RESTORE_FROM_SNAPSHOT, Map.of(),
         r -> r.dbInstanceIdentifier(FAKE_FAILED).dbSnapshotIdentifier("nightly"));
-    clock.advance(Duration.ofMinutes(5));
+    minutes(5, clock, () -> engine.poll(FAKE_UPGRADING, upgrade));
     starter.restoreFromSnapshot(ReadyFlows.RESTORE_FROM_SNAPSHOT, Map.of(),
         r -> r.dbInstanceIdentifier(FAKE_RUNNING).dbSnapshotIdentifier("nightly"));
-    clock.advance(Duration.ofMinutes(6)); // demo-failed is restored, demo-running is not
+    // demo-failed is restored, demo-running is not; the upgrade's snapshot and first hop are done.
+    minutes(6, clock, () -> engine.poll(FAKE_UPGRADING, upgrade));
     fake.faults().failNext("ModifyDBInstance", "InvalidParameterCombination");
     engine.poll(FAKE_FAILED);
     engine.poll(FAKE_RUNNING);
     return fake;
+  }
+
+  /** Moves the clock a minute at a time, polling after each, as a platform polls. */
+  private static void minutes(int minutes, VirtualClock clock, Runnable poll) {
+    for (int m = 0; m < minutes; m++) {
+      clock.advance(Duration.ofMinutes(1));
+      poll.run();
+    }
   }
 }

@@ -205,6 +205,61 @@ class ExampleBrokerHttpTest {
   }
 
   @Test
+  void anUpdateWithEngineVersionUpgradesTheEngineAndItsExtensions() {
+    String id = provisionedFromSnapshot();
+    String rdsId = InstanceIds.rdsId(id);
+    fake.databases().givenExtension(rdsId, "postgres", "postgis", "3.4.3");
+
+    Answer update = broker.patch(instancePath(id) + "?accepts_incomplete=true", Map.of(
+        "service_id", RdsCatalog.SERVICE_ID, "plan_id", RdsCatalog.SMALL.id(),
+        "parameters", Map.of("engine_version", "17.2")));
+    assertThat(update.status()).isEqualTo(202);
+    assertThat(update.field("operation")).startsWith("tagflow/2/flow/engine-upgrade/1/");
+
+    List<Answer> polls = pollUntilFinal(id, update.field("operation"));
+
+    assertThat(polls.get(polls.size() - 1).field("state")).isEqualTo("succeeded");
+    assertThat(polls).anySatisfy(p -> assertThat(p.field("description"))
+        .isEqualTo("step upgrade waiting: hop 1 of 1 from 16.3 to 17.2: upgrade started"));
+    DBInstance db = fake.describeDBInstances(r -> r.dbInstanceIdentifier(rdsId)).dbInstances().get(0);
+    assertThat(db.engineVersion()).isEqualTo("17.2");
+    assertThat(db.dbParameterGroups()).singleElement()
+        .satisfies(g -> assertThat(g.dbParameterGroupName()).isEqualTo("rdstagflow-example-postgres17"));
+    assertThat(fake.databases().extensions(rdsId)).containsEntry("postgres", Map.of("postgis", "3.5.0"));
+    assertThat(fake.describeDBSnapshots(r -> r.dbInstanceIdentifier(rdsId)).dbSnapshots())
+        .anySatisfy(snap -> assertThat(snap.dbSnapshotIdentifier()).startsWith(rdsId + "-before-upgrade-"));
+
+    // Asked again for the version it runs: nothing to change.
+    Answer again = broker.patch(instancePath(id) + "?accepts_incomplete=true", Map.of(
+        "service_id", RdsCatalog.SERVICE_ID, "parameters", Map.of("engine_version", "17.2")));
+    assertThat(again.status()).isEqualTo(200);
+  }
+
+  @Test
+  void anUpgradeRdsCannotDoIsABadRequestNamingWhyAndChangesNothing() {
+    String id = provisionedFromSnapshot();
+    String rdsId = InstanceIds.rdsId(id);
+    long modifies = fake.calls().count("ModifyDBInstance");
+
+    Answer downgrade = broker.patch(instancePath(id) + "?accepts_incomplete=true", Map.of(
+        "service_id", RdsCatalog.SERVICE_ID, "plan_id", RdsCatalog.SMALL.id(),
+        "parameters", Map.of("engine_version", "15.7")));
+    Answer unknown = broker.patch(instancePath(id) + "?accepts_incomplete=true", Map.of(
+        "service_id", RdsCatalog.SERVICE_ID, "parameters", Map.of("engine_version", "17.9")));
+    Answer both = broker.patch(instancePath(id) + "?accepts_incomplete=true", Map.of(
+        "service_id", RdsCatalog.SERVICE_ID, "plan_id", RdsCatalog.MEDIUM.id(),
+        "parameters", Map.of("engine_version", "17.2")));
+    Answer notAVersion = broker.patch(instancePath(id) + "?accepts_incomplete=true", Map.of(
+        "service_id", RdsCatalog.SERVICE_ID, "parameters", Map.of("engine_version", "latest please")));
+
+    assertThat(List.of(downgrade, unknown, both, notAVersion)).allSatisfy(a -> assertThat(a.status()).isEqualTo(400));
+    assertThat(downgrade.field("description")).contains("postgres 15.7 is older than instance " + rdsId + "'s 16.3");
+    assertThat(unknown.field("description")).contains("postgres 17.9 is not offered");
+    assertThat(both.field("description")).contains("not both at once");
+    assertThat(fake.calls().count("ModifyDBInstance")).isEqualTo(modifies);
+  }
+
+  @Test
   void deprovisionAnswersGoneOnceTheInstanceIsDeleted() {
     String id = provisionedFromSnapshot();
 

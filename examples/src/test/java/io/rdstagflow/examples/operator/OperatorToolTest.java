@@ -70,6 +70,18 @@ class OperatorToolTest {
   }
 
   @Test
+  void inspectOfAnUpgradeInFlightShowsItsHops() {
+    assertThat(tool().run("--fake", "inspect", OperatorTool.FAKE_UPGRADING)).isEqualTo(OperatorTool.OK);
+    assertThat(out()).contains("of flow engine-upgrade", "in progress",
+            "upgrade 13.15 -> 14.12 -> 15.7 -> 16.3, the instance runs 14.12:")
+        .contains("hop 1 of 3  13.15 -> 14.12  done")
+        .containsPattern("hop 2 of 3  14.12 -> 15.7  sent 2026-[0-9T:-]+Z, RDS is upgrading, parameter group"
+            + " broker-postgres15")
+        .contains("hop 3 of 3  15.7 -> 16.3  to come")
+        .contains("tagflow:upgrade = hop=2/3 from=14.12 to=15.7 group=broker-postgres15 sent=");
+  }
+
+  @Test
   void inspectOfAnInstanceWithoutFlowSaysSo() {
     assertThat(tool().run("--fake", "inspect", OperatorTool.FAKE_IDLE)).isEqualTo(OperatorTool.OK);
     assertThat(out()).contains("no operation: polls answer from the instance status alone");

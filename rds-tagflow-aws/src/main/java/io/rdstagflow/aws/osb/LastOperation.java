@@ -35,8 +35,9 @@ import java.util.Set;
  * </table>
  *
  * <p><b>{@code instance_usable} and {@code update_repeatable}</b> (OSB 2.16) are set for a failed
- * operation of an <em>update</em> flow (by default {@link ReadyFlows#UPDATE_PLAN}; see
- * {@link Builder#updateFlows}) when the engine knows them: a step that failed on a usable instance
+ * operation of an <em>update</em> flow (by default {@link ReadyFlows#UPDATE_PLAN} and
+ * {@link ReadyFlows#ENGINE_UPGRADE}; see {@link Builder#updateFlows}) when the engine knows them: a
+ * step that failed on a usable instance
  * (RDS refused the modify, say) leaves the instance usable and the update repeatable; an instance in
  * a status that fails operations ({@code incompatible-parameters}, {@code failed}, ...) is neither.
  * They are left out for every other answer, as OSB asks (not present for errors of other operations),
@@ -56,7 +57,10 @@ public final class LastOperation {
     this.defaultRetryAfter = b.defaultRetryAfter;
   }
 
-  /** The answer over this engine, with {@link ReadyFlows#UPDATE_PLAN} as the one update flow. */
+  /**
+   * The answer over this engine, with {@link ReadyFlows#UPDATE_PLAN} and {@link ReadyFlows#ENGINE_UPGRADE}
+   * as the update flows.
+   */
   public static LastOperation of(TagStateMachine engine) {
     return builder(engine).build();
   }
@@ -127,7 +131,7 @@ public final class LastOperation {
   /** Builds a {@link LastOperation}. Not thread-safe. */
   public static final class Builder {
     private final TagStateMachine engine;
-    private Set<String> updateFlows = Set.of(ReadyFlows.UPDATE_PLAN);
+    private Set<String> updateFlows = Set.of(ReadyFlows.UPDATE_PLAN, ReadyFlows.ENGINE_UPGRADE);
     private Duration defaultRetryAfter;
 
     private Builder(TagStateMachine engine) {
@@ -136,7 +140,8 @@ public final class LastOperation {
 
     /**
      * The names of the flows a broker begins for OSB updates (replacing the default,
-     * {@link ReadyFlows#UPDATE_PLAN}); a failure of one carries {@code instance_usable} and
+     * {@link ReadyFlows#UPDATE_PLAN} and {@link ReadyFlows#ENGINE_UPGRADE}); a failure of one carries
+     * {@code instance_usable} and
      * {@code update_repeatable} where the engine knows them. Flows of provisions (restores,
      * creates) do not belong here: OSB gives those fields to updates only.
      */
