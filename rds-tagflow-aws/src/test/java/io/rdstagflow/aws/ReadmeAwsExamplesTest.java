@@ -2,6 +2,9 @@ package io.rdstagflow.aws;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.rdstagflow.aws.upgrade.ParameterGroupNaming;
+import io.rdstagflow.aws.upgrade.PostgresExtensionsStep;
+import io.rdstagflow.aws.upgrade.UpgradeRefusedException;
 import io.rdstagflow.aws.users.BoundUsers;
 import io.rdstagflow.aws.users.BoundUsersStep;
 import io.rdstagflow.aws.users.OtherLoginUsers;
@@ -57,5 +60,40 @@ class ReadmeAwsExamplesTest {
     assertThat(engine.inspect("svc-1234").operation().orElseThrow().parameters())
         .containsEntry("users", "binding-1a2b binding-3c4d");
     assertThat(List.of(engine.tagPrefix())).containsExactly("tagflow:");
+  }
+
+  @Test
+  void wiringTheReadyUpgradeFlow() {
+    FakeRds fake = FakeRds.create();
+    fake.givenParameterGroup("broker-postgres13", "postgres13");
+    fake.givenInstance(r -> r.dbInstanceIdentifier("svc-1234").engine("postgres").engineVersion("13.15")
+        .dbInstanceClass("db.t3.medium").masterUsername("master").dbParameterGroupName("broker-postgres13"));
+    RdsClient rds = fake; // in production: your own RdsClient
+    PasswordSource passwords = DerivedPasswordSource.fromSeed("a-long-random-seed-from-your-secret-store");
+    String answer;
+
+    // README: "The ready engine upgrade flow"
+    RdsTagflow tagflow = RdsTagflow.builder(rds)
+        .flow(ready -> ready.engineUpgrade()
+            .snapshotFirst() // a manual snapshot, available before the first hop
+            .parameterGroups(ParameterGroupNaming.replacingFamily()) // broker-postgres13 -> broker-postgres14 -> ...
+            .extensions(PostgresExtensionsStep.builder().masterPasswords(passwords).build())
+            .build())
+        .build();
+
+    try {
+      OperationToken token = tagflow.starter().upgradeEngine(tagflow.flow(ReadyFlows.ENGINE_UPGRADE), "svc-1234",
+          "17.2");
+      answer = "202 " + token.encode(); // OSB: the operation; then poll it as any flow
+    } catch (UpgradeRefusedException e) {
+      answer = "400 " + e.getMessage(); // a downgrade, a version RDS does not offer, no path, an instance class...
+    }
+    // end of sample
+
+    assertThat(answer).startsWith("202 tagflow/2/flow/engine-upgrade/1/");
+    assertThat(tagflow.engine().inspect("svc-1234").operation().orElseThrow().parameters())
+        .containsEntry("upgrade-path", "13.15/postgres13 14.12/postgres14 15.7/postgres15 16.3/postgres16 17.2/postgres17");
+    assertThat(tagflow.flow(ReadyFlows.ENGINE_UPGRADE).steps()).extracting(Step::name)
+        .containsExactly("snapshot", "upgrade", "extensions");
   }
 }
