@@ -18,6 +18,7 @@ import software.amazon.awssdk.services.rds.model.DBInstance;
 import software.amazon.awssdk.services.rds.model.DBParameterGroupStatus;
 import software.amazon.awssdk.services.rds.model.ModifyDbInstanceRequest;
 import software.amazon.awssdk.services.rds.model.OptionGroupMembership;
+import software.amazon.awssdk.services.rds.model.Tag;
 
 /**
  * Walks an instance through the hops of its {@link UpgradePath} (the flow parameter
@@ -317,7 +318,7 @@ public final class EngineUpgradeStep implements Step {
 
   private void writeRecord(StepContext context, HopRecord record) {
     rds.addTagsToResource(r -> r.resourceName(context.instance().arn())
-        .tags(t -> t.key(hopTag).value(record.encode())));
+        .tags(Tag.builder().key(hopTag).value(record.encode()).build()));
   }
 
   private static DBParameterGroupStatus group(DBInstance db) {

@@ -19,8 +19,9 @@ import software.amazon.awssdk.services.rds.model.DbSnapshotNotFoundException;
  * {@code available}, so the first hop never starts before there is a way back. The snapshot is
  * named from the instance and the step's first attempt, {@code <instance>-before-upgrade-<yyyyMMddHHmmss>}
  * (UTC), so every poll, restart and replica names the same one: a run that finds it already
- * taken waits for it instead of taking another; a snapshot RDS reports {@code failed} fails the
- * step. The snapshot is kept (deleting it is the operator's choice). RDS takes the snapshot with
+ * taken waits for it instead of taking another; a snapshot a run finds {@code failed} fails the
+ * step (one that fails while the step waits for it keeps the step waiting, naming its status,
+ * until the step's deadline fails it). The snapshot is kept (deleting it is the operator's choice). RDS takes the snapshot with
  * the instance's tags only when the instance copies tags to snapshots.
  *
  * <p>Thread-safe.

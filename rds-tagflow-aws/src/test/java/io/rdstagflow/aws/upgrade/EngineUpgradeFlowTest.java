@@ -158,6 +158,33 @@ class EngineUpgradeFlowTest {
   }
 
   @Test
+  void anOperatorsRetryAfterANoOpSendsTheHopAgainAndTheUpgradeFinishes() {
+    TagStateMachine engine = f.engine();
+    f.rds.faults().ignoreNextUpgrade(ID);
+    OperationToken token = f.upgrade(engine, "17.2");
+    assertThat(f.pollUntilDone(() -> engine.poll(ID, token)).finalStatus().state()).isEqualTo(State.FAILED);
+
+    engine.retry(ID);
+    PollHistory history = f.pollUntilDone(() -> engine.poll(ID, token));
+
+    assertThat(history.succeeded()).isTrue();
+    assertThat(acceptedModifies()).extracting(ModifyDbInstanceRequest::engineVersion)
+        .containsExactly("14.12", "14.12", "15.7", "16.3", "17.2");
+  }
+
+  @Test
+  void beginningMakesTheCallsTheReadmeLists() {
+    io.rdstagflow.testkit.CallLog.Mark mark = f.rds.calls().mark();
+
+    f.upgrade(f.engine(), "17.2");
+
+    assertThat(f.rds.calls().since(mark)).extracting(RecordedCall::operation).containsExactly(
+        "DescribeDBInstances", "DescribeDBEngineVersions", "DescribeOrderableDBInstanceOptions",
+        "DescribeOrderableDBInstanceOptions", "DescribeOrderableDBInstanceOptions",
+        "DescribeOrderableDBInstanceOptions", "DescribeDBInstances", "AddTagsToResource");
+  }
+
+  @Test
   void aNewGroupLeftPendingRebootIsRebootedBeforeTheNextHop() {
     TagStateMachine engine = f.engine();
     OperationToken token = f.upgrade(engine, "17.2");
