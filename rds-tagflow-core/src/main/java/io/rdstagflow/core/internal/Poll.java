@@ -1,5 +1,6 @@
 package io.rdstagflow.core.internal;
 
+import io.rdstagflow.core.ApiBudgetExhaustedException;
 import io.rdstagflow.core.Completion;
 import io.rdstagflow.core.FailureKind;
 import io.rdstagflow.core.Flow;
@@ -70,9 +71,9 @@ final class Poll {
   /** Why the answer is {@code failed}, when a failure site knows; otherwise {@link FailureKind#OPERATION}. */
   private FailureKind failure;
 
-  Poll(EngineSettings settings, String instanceId, OperationToken token) {
+  Poll(EngineSettings settings, RdsCalls rds, String instanceId, OperationToken token) {
     this.s = settings;
-    this.rds = new RdsCalls(settings.gateway());
+    this.rds = rds;
     this.events = new Events(settings.listener(), instanceId);
     this.instanceId = instanceId;
     this.token = token;
@@ -90,9 +91,19 @@ final class Poll {
     Optional<RdsInstance> described;
     try {
       described = rds.describe(instanceId);
+    } catch (ApiBudgetExhaustedException e) {
+      log.debug("instance {}: the RDS API budget has no token; answering in progress", instanceId);
+      return RetryAfters.withEstimate(OperationStatus.inProgress("waiting for the engine's RDS API budget",
+          e.retryAfter()), null);
     } catch (RdsCallException e) {
-      return callFailed(e);
+      return RetryAfters.withEstimate(callFailed(e), null);
     }
+    // Admitted: the rest of this poll's calls finish work begun, so they go first.
+    OperationStatus answer = CallScope.POLL.run(() -> decide(described));
+    return RetryAfters.withEstimate(answer, instance);
+  }
+
+  private OperationStatus decide(Optional<RdsInstance> described) {
     if (described.isEmpty()) {
       return notFound();
     }
@@ -244,7 +255,8 @@ final class Poll {
         return failFlow("failed: instance status " + status);
       }
       if (i > first && !now.isBefore(startedAt.plus(s.pollBudget()))) {
-        return answer(OperationStatus.inProgress("step " + st.name() + " is next; it runs on the next poll"));
+        return answer(OperationStatus.inProgress("step " + st.name() + " is next; it runs on the next poll",
+            RetryAfters.MIN));
       }
       String busy = busy(step);
       if (busy != null) {
@@ -341,7 +353,9 @@ final class Poll {
       steps[i] = st.started(now);
       events.add(l -> l.stepStarted(instanceId, flow.name(), st.name(), st.tries() + 1));
       log.info("instance {}: step {} started", instanceId, st.name());
-      return record(OperationStatus.inProgress("step " + st.name() + " started"), true);
+      // No poll can complete it before the settle time has passed.
+      return record(OperationStatus.inProgress("step " + st.name() + " started",
+          s.settleTime().plus(s.clockSkew())), true);
     }
     if (result instanceof StepResult.Waiting waiting) {
       steps[i] = st.attempted(now, null);
@@ -411,7 +425,7 @@ final class Poll {
       // Another broker is about to run the step: no deadline is judged on a step that has not had
       // its chance (the lease expires within one lease time).
       return record(OperationStatus.inProgress("step " + st.name() + " is claimed by another broker until "
-          + lease.until()), false);
+          + lease.until(), untilOrMin(lease.until().plus(s.clockSkew()))), false);
     }
     if (lease != null && lease.owner().equals(s.ownerId()) && now.isBefore(lease.until())) {
       claimed = true;
@@ -425,7 +439,7 @@ final class Poll {
     }
     Optional<RdsInstance> again;
     try {
-      again = rds.describe(instanceId);
+      again = rds.describeFirst(instanceId);
     } catch (RdsCallException e) {
       return callFailed(e);
     }
@@ -437,7 +451,8 @@ final class Poll {
     if (!TagCodec.encodeLease(read.id(), mine).equals(seen)) {
       Lease other = otherOwnersLiveLease(again.get());
       if (other != null) {
-        return OperationStatus.inProgress("step " + st.name() + " is claimed by another broker until " + other.until());
+        return OperationStatus.inProgress("step " + st.name() + " is claimed by another broker until " + other.until(),
+            untilOrMin(other.until().plus(s.clockSkew())));
       }
       // The read-back lags behind the lease write and shows no rival: go on as claimed. A claim only
       // makes repeats rarer (the step contract makes them harmless); waiting for a describe that
@@ -665,6 +680,11 @@ final class Poll {
   }
 
   // ---- helpers ----
+
+  private Duration untilOrMin(Instant t) {
+    Duration d = Duration.between(s.clock().instant(), t);
+    return d.compareTo(RetryAfters.MIN) < 0 ? RetryAfters.MIN : d;
+  }
 
   private Instant now() {
     return s.clock().instant().truncatedTo(ChronoUnit.SECONDS);
