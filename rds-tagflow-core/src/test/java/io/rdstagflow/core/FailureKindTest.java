@@ -30,7 +30,7 @@ class FailureKindTest {
     f.status("available");
     PollResult result = engine.pollResult(ID, token);
     assertThat(result.status()).isEqualTo(OperationStatus.inProgress("step settings started",
-        java.time.Duration.ofSeconds(60)));
+        EngineFixture.SETTLE));
   }
 
   @Test
