@@ -1,5 +1,6 @@
 package io.rdstagflow.core;
 
+import io.rdstagflow.core.internal.CallScope;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -138,6 +139,32 @@ public final class ApiBudget {
     }
     refill();
     tokens = Math.max(tokens - 1, -MAX_DEBT_SECONDS * maxRate);
+  }
+
+  /**
+   * Charges a call of the broker's client to this budget, for an SDK interceptor that sees every
+   * call (the aws module's {@code ApiBudgetInterceptor}): the engine's own calls are skipped (the
+   * engine charged them), a step's calls inside a poll go first, any other call takes a token or
+   * is refused.
+   *
+   * @return whether the call was charged here (then report its outcome with {@link #succeeded} or
+   *     {@link #throttled})
+   * @throws ApiBudgetExhaustedException if the call must not be sent: no token now
+   */
+  public boolean chargeClientCall() {
+    switch (CallScope.current()) {
+      case ENGINE:
+        return false;
+      case POLL:
+        acquireFirst();
+        return true;
+      default:
+        Duration wait = tryAcquire();
+        if (!wait.isZero()) {
+          throw new ApiBudgetExhaustedException(wait);
+        }
+        return true;
+    }
   }
 
   /** Tells the budget that RDS throttled a call: the rate halves, at most once a second. */

@@ -106,11 +106,7 @@ public class RdsTagflowAutoConfiguration {
   @Bean
   @ConditionalOnMissingBean
   public LastOperation lastOperation(TagStateMachine engine, RdsTagflowProperties properties) {
-    LastOperation.Builder b = LastOperation.builder(engine).updateFlows(properties.getOsb().getUpdateFlows());
-    if (properties.getOsb().getDefaultRetryAfter() != null) {
-      b.defaultRetryAfter(properties.getOsb().getDefaultRetryAfter());
-    }
-    return b.build();
+    return LastOperation.builder(engine).updateFlows(properties.getOsb().getUpdateFlows()).build();
   }
 
   /** The OSB last_operation answer, observed. */

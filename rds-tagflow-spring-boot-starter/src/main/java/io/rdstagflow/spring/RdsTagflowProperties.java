@@ -183,21 +183,8 @@ public class RdsTagflowProperties {
      */
     private List<String> updateFlows = new ArrayList<>(List.of("update-plan"));
 
-    /**
-     * The Retry-After of an in-progress answer the engine gives no hint for; none unless set.
-     */
-    private java.time.Duration defaultRetryAfter;
-
     public List<String> getUpdateFlows() {
       return updateFlows;
-    }
-
-    public java.time.Duration getDefaultRetryAfter() {
-      return defaultRetryAfter;
-    }
-
-    public void setDefaultRetryAfter(java.time.Duration defaultRetryAfter) {
-      this.defaultRetryAfter = defaultRetryAfter;
     }
 
     public void setUpdateFlows(List<String> updateFlows) {

@@ -3,7 +3,6 @@ package io.rdstagflow.examples.broker;
 import io.rdstagflow.aws.DerivedPasswordSource;
 import io.rdstagflow.aws.PasswordSource;
 import io.rdstagflow.aws.ReadyFlows;
-import io.rdstagflow.aws.osb.LastOperation;
 import io.rdstagflow.aws.users.BoundUsers;
 import io.rdstagflow.aws.users.BoundUsersStep;
 import io.rdstagflow.aws.users.DriverManagerConnectionFactory;
@@ -152,33 +151,6 @@ public class BrokerConfiguration {
     };
   }
 
-  /**
-   * The OSB answer, with a {@code Retry-After} of the settle time on every in-progress answer the
-   * engine gives no hint for.
-   */
-  @Bean
-  public LastOperation lastOperation(TagStateMachine engine, BrokerProperties properties) {
-    return LastOperation.builder(engine).defaultRetryAfter(properties.settleTime()).build();
-  }
-
-  /**
-   * After a restore, the database holds the source's users with the source's passwords: on AWS
-   * every login user but the master is locked (their credentials belong to the source's apps; this
-   * broker's own bindings create new users). On the fake the step is recorded.
-   */
-  private static BoundUsersStep usersStep(DatabaseUsers databaseUsers, PasswordSource passwords) {
-    if (databaseUsers instanceof RecordedDatabaseWork recorded) {
-      return recorded.usersStep();
-    }
-    return BoundUsersStep.jdbc()
-        .boundUsers(BoundUsers.of(List.of()))
-        .masterPasswords(passwords)
-        .userPasswords(passwords)
-        .otherLoginUsers(OtherLoginUsers.LOCK)
-        .build();
-  }
-
-  /** The snapshots a provision may restore from. */
   @Bean
   public OwnedSnapshots ownedSnapshots(RdsClient rds) {
     return new OwnedSnapshots(rds);
