@@ -181,6 +181,8 @@ public interface FakeRds extends RdsClient {
    * @throws software.amazon.awssdk.services.rds.model.RdsException with the error
    *         CreateDBInstance would give for an identifier or the template; then no instance was
    *         created
+   * @throws UnsupportedByFakeRdsException if the template sets a field the fake does not
+   *         simulate and the builder did not opt into; then no instance was created
    */
   List<String> givenInstances(String prefix, int count,
       Consumer<CreateDbInstanceRequest.Builder> template);
