@@ -1,8 +1,9 @@
 package io.rdstagflow.aws;
 
+import io.rdstagflow.core.ApiBudgetExhaustedException;
+import io.rdstagflow.core.RdsInstance;
 import io.rdstagflow.core.spi.ErrorClassification;
 import io.rdstagflow.core.spi.RdsGateway;
-import io.rdstagflow.core.RdsInstance;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -27,6 +28,7 @@ import software.amazon.awssdk.services.rds.model.DBInstance;
 import software.amazon.awssdk.services.rds.model.DBParameterGroupStatus;
 import software.amazon.awssdk.services.rds.model.DbInstanceNotFoundException;
 import software.amazon.awssdk.services.rds.model.DescribeDbInstancesResponse;
+import software.amazon.awssdk.services.rds.model.Filter;
 import software.amazon.awssdk.services.rds.model.PendingModifiedValues;
 import software.amazon.awssdk.services.rds.model.Tag;
 
@@ -83,6 +85,33 @@ public final class SdkRdsGateway implements RdsGateway {
     return response.dbInstances().stream().findFirst().map(SdkRdsGateway::toInstance);
   }
 
+  /**
+   * One DescribeDBInstances with the {@code db-instance-id} filter for up to 100 instances (RDS's
+   * limit for one filter and one page), following a {@code Marker} should RDS page the answer.
+   *
+   * @throws IllegalArgumentException for more than {@link #MAX_BATCH} identifiers
+   */
+  @Override
+  public List<RdsInstance> describeAll(Collection<String> instanceIds) {
+    if (instanceIds.size() > MAX_BATCH) {
+      throw new IllegalArgumentException("at most " + MAX_BATCH + " instances per describe, was " + instanceIds.size());
+    }
+    if (instanceIds.isEmpty()) {
+      return List.of();
+    }
+    Filter byId = Filter.builder().name("db-instance-id").values(instanceIds).build();
+    List<RdsInstance> found = new ArrayList<>(instanceIds.size());
+    String marker = null;
+    do {
+      String page = marker;
+      DescribeDbInstancesResponse response = rds.describeDBInstances(r -> r.filters(byId).maxRecords(MAX_BATCH)
+          .marker(page));
+      response.dbInstances().forEach(db -> found.add(toInstance(db)));
+      marker = response.marker();
+    } while (marker != null && !marker.isEmpty());
+    return found;
+  }
+
   @Override
   public void addTags(RdsInstance instance, Map<String, String> tags) {
     List<Tag> list = new ArrayList<>(tags.size());
@@ -105,6 +134,12 @@ public final class SdkRdsGateway implements RdsGateway {
    * are followed so a wrapped SDK exception is classified by what it wraps.
    */
   public static ErrorClassification classifyError(Throwable error) {
+    for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof ApiBudgetExhaustedException) {
+        // Refused before it was sent (the SDK may wrap what an interceptor throws).
+        return ErrorClassification.transientError(ApiBudgetExhaustedException.CODE);
+      }
+    }
     for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
       if (t instanceof AwsServiceException e) {
         return classifyService(e);

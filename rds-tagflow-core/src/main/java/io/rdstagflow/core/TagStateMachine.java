@@ -41,6 +41,12 @@ public final class TagStateMachine {
   /** The default prefix of every tag key the engine writes. */
   public static final String DEFAULT_TAG_PREFIX = "tagflow:";
 
+  /** The default API budget's rate, calls a second: two thirds of RDS's 12 a second per account. */
+  public static final double DEFAULT_API_RATE = 8;
+
+  /** The default API budget's burst, calls. */
+  public static final int DEFAULT_API_BURST = 40;
+
   private final Engine engine;
 
   private TagStateMachine(Engine engine) {
@@ -118,6 +124,35 @@ public final class TagStateMachine {
   /** {@link #begin(String, String, Map)} without parameters. */
   public OperationToken begin(String instanceId, String flowName) {
     return begin(instanceId, flowName, Map.of());
+  }
+
+  /**
+   * Begins an operation as {@link #begin(String, String, Map)} does, then polls it once in the same
+   * call: when the instance is ready, the first due steps run now, inside the broker's update
+   * request and within its poll budget, instead of on the platform's next poll (60 s later on Cloud
+   * Foundry). An update's modify is sent in the request that asked for it. What the poll finds
+   * (a busy instance, a refused step) is in the answer and in the tags, as after any poll; the
+   * operation has begun whatever the poll answers.
+   *
+   * @throws ConcurrentOperationException and the others {@link #begin(String, String, Map)} throws,
+   *     before anything is written
+   */
+  public Begun beginAndPoll(String instanceId, Flow flow, Map<String, String> parameters) {
+    OperationToken token = begin(instanceId, flow, parameters);
+    OperationStatus status;
+    try {
+      status = engine.poll(instanceId, token);
+    } catch (RdsCallException e) {
+      // Begun all the same: the platform's next poll meets the failure again and answers it.
+      status = OperationStatus.inProgress("the operation began; its first poll met " + e.classification().code(),
+          Duration.ofSeconds(10));
+    }
+    return new Begun(token, status);
+  }
+
+  /** {@link #beginAndPoll(String, Flow, Map)} for the newest definition of the flow with this name. */
+  public Begun beginAndPoll(String instanceId, String flowName, Map<String, String> parameters) {
+    return beginAndPoll(instanceId, engine.flow(flowName), parameters);
   }
 
   /**
@@ -287,10 +322,16 @@ public final class TagStateMachine {
     return engine.settings().ownerId();
   }
 
+  /** This engine's share of the account's RDS API rate, which its polls and tag writes draw on. */
+  public ApiBudget apiBudget() {
+    return engine.settings().budget();
+  }
+
   /**
    * Configures a {@link TagStateMachine}. Defaults: system UTC clock, prefix {@code tagflow:},
    * settle time 30 s, poll time budget 20 s, clock skew allowance 30 s, retry hint after transient
-   * errors 30 s, no claim, default status policy, a random owner id, no listener. Not thread-safe.
+   * errors 30 s, no claim, default status policy, a random owner id, no listener, an API budget of 8
+   * calls a second with bursts of 40, no describe coalescing. Not thread-safe.
    */
   public static final class Builder {
     private final RdsGateway gateway;
@@ -306,6 +347,10 @@ public final class TagStateMachine {
     private StatusPolicy statusPolicy = StatusPolicy.defaults();
     private String ownerId;
     private FlowListener listener = new FlowListener() {};
+    private ApiBudget budget;
+    private double budgetRate = DEFAULT_API_RATE;
+    private int budgetBurst = DEFAULT_API_BURST;
+    private Duration coalescingWindow = Duration.ZERO;
 
     private Builder(RdsGateway gateway) {
       this.gateway = Objects.requireNonNull(gateway, "gateway");
@@ -439,6 +484,51 @@ public final class TagStateMachine {
     }
 
     /**
+     * This engine's share of the account's RDS API rate: {@code perSecond} calls a second
+     * sustained, bursts of {@code burst}, on the engine's clock. 8 a second and bursts of 40 by
+     * default. RDS allows about 12 a second per account and region for everyone (replicas, console,
+     * scripts): with several replicas, give each its share (for example 8 / replicas).
+     *
+     * @throws IllegalArgumentException if the rate is not positive or the burst is below 1
+     * @see ApiBudget
+     */
+    public Builder apiBudget(double perSecond, int burst) {
+      ApiBudget.perSecond(perSecond, burst, clock);
+      this.budgetRate = perSecond;
+      this.budgetBurst = burst;
+      this.budget = null;
+      return this;
+    }
+
+    /**
+     * Uses this budget, for example one shared with the aws module's SDK interceptor so that the
+     * broker's own calls and its steps' calls draw on it too, or {@link ApiBudget#unlimited()}.
+     */
+    public Builder apiBudget(ApiBudget budget) {
+      this.budget = Objects.requireNonNull(budget, "budget");
+      return this;
+    }
+
+    /**
+     * Coalesces the describes of polls that arrive within {@code window} (real time) into one
+     * DescribeDBInstances of up to 100 instances: each poll still decides on a describe sent after
+     * it began, never on an older one. Off ({@link Duration#ZERO}) by default, because a window
+     * delays every lone poll by its length and pays only when many polls arrive together; a broker
+     * with hundreds of operations in flight turns it on (the README's fleet section says how).
+     *
+     * @throws IllegalArgumentException if it is negative or longer than 5 seconds
+     */
+    public Builder coalesceDescribes(Duration window) {
+      nonNegative("window", window);
+      if (window.compareTo(Duration.ofSeconds(5)) > 0) {
+        throw new IllegalArgumentException("a coalescing window holds every poll for its length: at most 5 s, was "
+            + window);
+      }
+      this.coalescingWindow = window;
+      return this;
+    }
+
+    /**
      * @throws IllegalStateException if no flow was registered
      * @throws IllegalArgumentException if a flow's keys would not fit RDS's 128-character limit
      *     under this prefix
@@ -461,7 +551,8 @@ public final class TagStateMachine {
       String owner = ownerId != null ? ownerId : randomOwnerId();
       Sleeper pause = sleeper != null ? sleeper : clock.equals(Clock.systemUTC()) ? Sleeper.system() : d -> { };
       return new TagStateMachine(new Engine(new EngineSettings(gateway, registry, clock, pause, codec, settleTime,
-          pollBudget, clockSkew, transientRetryAfter, claimPolicy, owner, statusPolicy, listener)));
+          pollBudget, clockSkew, transientRetryAfter, claimPolicy, owner, statusPolicy, listener,
+          budget != null ? budget : ApiBudget.perSecond(budgetRate, budgetBurst, clock), coalescingWindow)));
     }
 
     private static String randomOwnerId() {

@@ -29,7 +29,8 @@ class FailureKindTest {
     OperationToken token = f.restore();
     f.status("available");
     PollResult result = engine.pollResult(ID, token);
-    assertThat(result.status()).isEqualTo(OperationStatus.inProgress("step settings started"));
+    assertThat(result.status()).isEqualTo(OperationStatus.inProgress("step settings started",
+        EngineFixture.SETTLE));
   }
 
   @Test

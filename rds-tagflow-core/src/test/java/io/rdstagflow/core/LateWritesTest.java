@@ -25,7 +25,8 @@ class LateWritesTest {
     OperationToken token = f.restore();
     f.rds.remove(ID); // a describe that lags behind the restore does not list the instance
 
-    assertThat(f.engine().poll(ID, token)).isEqualTo(OperationStatus.inProgress("instance db-1 is not listed yet"));
+    assertThat(f.engine().poll(ID, token)).isEqualTo(OperationStatus.inProgress("instance db-1 is not listed yet",
+        Duration.ofSeconds(10)));
     f.advance(Duration.ofMinutes(4));
     assertThat(f.engine().poll(ID, token).state()).isEqualTo(State.IN_PROGRESS);
     f.advance(Duration.ofMinutes(1).plusSeconds(1));

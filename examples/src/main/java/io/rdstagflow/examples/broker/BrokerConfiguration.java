@@ -3,7 +3,6 @@ package io.rdstagflow.examples.broker;
 import io.rdstagflow.aws.DerivedPasswordSource;
 import io.rdstagflow.aws.PasswordSource;
 import io.rdstagflow.aws.ReadyFlows;
-import io.rdstagflow.aws.osb.LastOperation;
 import io.rdstagflow.aws.users.BoundUsers;
 import io.rdstagflow.aws.users.BoundUsersStep;
 import io.rdstagflow.aws.users.ConnectionFactory;
@@ -170,15 +169,6 @@ public class BrokerConfiguration {
         engine.sleeper(virtual::advance);
       }
     };
-  }
-
-  /**
-   * The OSB answer, with a {@code Retry-After} of the settle time on every in-progress answer the
-   * engine gives no hint for.
-   */
-  @Bean
-  public LastOperation lastOperation(TagStateMachine engine, BrokerProperties properties) {
-    return LastOperation.builder(engine).defaultRetryAfter(properties.settleTime()).build();
   }
 
   /**

@@ -49,12 +49,10 @@ public final class LastOperation {
 
   private final TagStateMachine engine;
   private final Set<String> updateFlows;
-  private final Duration defaultRetryAfter;
 
   private LastOperation(Builder b) {
     this.engine = b.engine;
     this.updateFlows = Set.copyOf(b.updateFlows);
-    this.defaultRetryAfter = b.defaultRetryAfter;
   }
 
   /**
@@ -109,11 +107,8 @@ public final class LastOperation {
         default -> { } // the engine cannot tell: OSB's defaults apply
       }
     }
-    Optional<Duration> retryAfter = status.retryAfter();
-    if (retryAfter.isEmpty() && status.state() == OperationStatus.State.IN_PROGRESS && defaultRetryAfter != null) {
-      retryAfter = Optional.of(defaultRetryAfter);
-    }
-    return new LastOperationAnswer(status, http, retryAfter.map(LastOperation::seconds)
+    // The engine puts its estimate on every in-progress answer.
+    return new LastOperationAnswer(status, http, status.retryAfter().map(LastOperation::seconds)
         .map(OptionalLong::of).orElse(OptionalLong.empty()), usable, repeatable);
   }
 
@@ -132,7 +127,6 @@ public final class LastOperation {
   public static final class Builder {
     private final TagStateMachine engine;
     private Set<String> updateFlows = Set.of(ReadyFlows.UPDATE_PLAN, ReadyFlows.ENGINE_UPGRADE);
-    private Duration defaultRetryAfter;
 
     private Builder(TagStateMachine engine) {
       this.engine = Objects.requireNonNull(engine, "engine");
@@ -147,22 +141,6 @@ public final class LastOperation {
      */
     public Builder updateFlows(Collection<String> names) {
       this.updateFlows = Set.copyOf(Objects.requireNonNull(names, "names"));
-      return this;
-    }
-
-    /**
-     * The {@code Retry-After} of an in-progress answer the engine gives no hint for (none by
-     * default): platforms that honour it poll less, and a broker that promises one on every
-     * in-progress answer sets it (its settle time, say).
-     *
-     * @throws IllegalArgumentException if it is not positive
-     */
-    public Builder defaultRetryAfter(Duration retryAfter) {
-      Objects.requireNonNull(retryAfter, "retryAfter");
-      if (retryAfter.isNegative() || retryAfter.isZero()) {
-        throw new IllegalArgumentException("a default Retry-After must be positive, was " + retryAfter);
-      }
-      this.defaultRetryAfter = retryAfter;
       return this;
     }
 

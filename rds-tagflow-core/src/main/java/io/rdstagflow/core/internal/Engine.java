@@ -55,7 +55,7 @@ public final class Engine {
   /** An engine with these settings. */
   public Engine(EngineSettings settings) {
     this.s = settings;
-    this.rds = new RdsCalls(settings.gateway());
+    this.rds = new RdsCalls(settings.gateway(), settings.budget(), settings.coalescingWindow());
   }
 
   /** The settings. */
@@ -65,12 +65,12 @@ public final class Engine {
 
   /** See {@code TagStateMachine.poll}. */
   public OperationStatus poll(String instanceId, OperationToken token) {
-    return new Poll(s, instanceId, token).run();
+    return new Poll(s, rds, instanceId, token).run();
   }
 
   /** See {@code TagStateMachine.pollResult}. */
   public PollResult pollResult(String instanceId, OperationToken token) {
-    return new Poll(s, instanceId, token).result();
+    return new Poll(s, rds, instanceId, token).result();
   }
 
   /** The newest registered definition of this flow. */
@@ -436,7 +436,7 @@ public final class Engine {
   }
 
   private RdsInstance describe(String instanceId) {
-    return rds.describe(instanceId).orElseThrow(() -> new InstanceNotFoundException(instanceId));
+    return rds.describeFirst(instanceId).orElseThrow(() -> new InstanceNotFoundException(instanceId));
   }
 
   private void fire(Runnable event) {

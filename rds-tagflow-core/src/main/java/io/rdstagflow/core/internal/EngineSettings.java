@@ -1,5 +1,6 @@
 package io.rdstagflow.core.internal;
 
+import io.rdstagflow.core.ApiBudget;
 import io.rdstagflow.core.ClaimPolicy;
 import io.rdstagflow.core.FlowListener;
 import io.rdstagflow.core.Sleeper;
@@ -24,6 +25,9 @@ import java.time.Duration;
  * @param ownerId             this engine's owner id in lease tags
  * @param statusPolicy        which statuses fail an operation and which let steps run
  * @param listener            the event listener
+ * @param budget              the engine's share of the account's RDS API rate
+ * @param coalescingWindow    how long a poll's describe waits for others to share its call; zero: no
+ *                            coalescing
  */
 public record EngineSettings(
     RdsGateway gateway,
@@ -38,7 +42,9 @@ public record EngineSettings(
     ClaimPolicy claimPolicy,
     String ownerId,
     StatusPolicy statusPolicy,
-    FlowListener listener) {
+    FlowListener listener,
+    ApiBudget budget,
+    Duration coalescingWindow) {
 
   /** How long after an operation began a describe that does not show it may be lag, not loss. */
   public static final Duration NOT_VISIBLE_GRACE = Duration.ofMinutes(5);

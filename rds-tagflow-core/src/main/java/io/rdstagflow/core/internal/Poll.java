@@ -1,5 +1,6 @@
 package io.rdstagflow.core.internal;
 
+import io.rdstagflow.core.ApiBudgetExhaustedException;
 import io.rdstagflow.core.Completion;
 import io.rdstagflow.core.FailureKind;
 import io.rdstagflow.core.Flow;
@@ -70,9 +71,9 @@ final class Poll {
   /** Why the answer is {@code failed}, when a failure site knows; otherwise {@link FailureKind#OPERATION}. */
   private FailureKind failure;
 
-  Poll(EngineSettings settings, String instanceId, OperationToken token) {
+  Poll(EngineSettings settings, RdsCalls rds, String instanceId, OperationToken token) {
     this.s = settings;
-    this.rds = new RdsCalls(settings.gateway());
+    this.rds = rds;
     this.events = new Events(settings.listener(), instanceId);
     this.instanceId = instanceId;
     this.token = token;
@@ -90,9 +91,19 @@ final class Poll {
     Optional<RdsInstance> described;
     try {
       described = rds.describe(instanceId);
+    } catch (ApiBudgetExhaustedException e) {
+      log.debug("instance {}: the RDS API budget has no token; answering in progress", instanceId);
+      return RetryAfters.withEstimate(OperationStatus.inProgress("waiting for the engine's RDS API budget",
+          e.retryAfter()), null);
     } catch (RdsCallException e) {
-      return callFailed(e);
+      return RetryAfters.withEstimate(callFailed(e), null);
     }
+    // Admitted: the rest of this poll's calls finish work begun, so they go first.
+    OperationStatus answer = CallScope.POLL.run(() -> decide(described));
+    return RetryAfters.withEstimate(answer, instance);
+  }
+
+  private OperationStatus decide(Optional<RdsInstance> described) {
     if (described.isEmpty()) {
       return notFound();
     }
@@ -185,6 +196,15 @@ final class Poll {
       failure = FailureKind.INSTANCE_STATUS;
       return OperationStatus.failed("instance status " + status);
     }
+    for (RdsInstance.Member m : instance.members()) {
+      if (s.statusPolicy().isBroken(m.status())) {
+        failure = FailureKind.INSTANCE_STATUS;
+        return OperationStatus.failed("cluster member " + m.id() + " status " + m.status());
+      }
+      if (!s.statusPolicy().isUsable(m.status())) {
+        return OperationStatus.inProgress("cluster is " + status + ", member " + m.id() + " is " + m.status());
+      }
+    }
     if (s.statusPolicy().isUsable(status)) {
       return OperationStatus.succeeded("instance is " + status);
     }
@@ -243,8 +263,15 @@ final class Poll {
         failure = FailureKind.INSTANCE_STATUS;
         return failFlow("failed: instance status " + status);
       }
+      for (RdsInstance.Member m : instance.members()) {
+        if (s.statusPolicy().isBroken(m.status()) && !step.repairs().contains(m.status())) {
+          failure = FailureKind.INSTANCE_STATUS;
+          return failFlow("failed: cluster member " + m.id() + " status " + m.status());
+        }
+      }
       if (i > first && !now.isBefore(startedAt.plus(s.pollBudget()))) {
-        return answer(OperationStatus.inProgress("step " + st.name() + " is next; it runs on the next poll"));
+        return answer(OperationStatus.inProgress("step " + st.name() + " is next; it runs on the next poll",
+            RetryAfters.MIN));
       }
       String busy = busy(step);
       if (busy != null) {
@@ -314,7 +341,15 @@ final class Poll {
     }
     boolean pendingFresh = !instance.pendingModifications().isEmpty()
         && now().isBefore(clamp(lastActionAt()).plus(s.settleTime()).plus(s.clockSkew()));
-    if (usable && !applying && !pendingFresh) {
+    String memberBusy = null;
+    for (RdsInstance.Member m : instance.members()) {
+      boolean memberUsable = s.statusPolicy().isUsable(m.status()) || step.repairs().contains(m.status());
+      boolean memberApplying = m.parameterGroups().stream().anyMatch(g -> RdsInstance.APPLYING.equals(g.applyStatus()));
+      if ((!memberUsable || memberApplying) && memberBusy == null) {
+        memberBusy = "member " + m.id() + " is " + m.status() + (memberApplying ? ", its parameter group applying" : "");
+      }
+    }
+    if (usable && !applying && !pendingFresh && memberBusy == null) {
       return null;
     }
     StringBuilder b = new StringBuilder("instance is ").append(status);
@@ -325,6 +360,9 @@ final class Poll {
       if (RdsInstance.APPLYING.equals(g.applyStatus())) {
         b.append(", parameter group ").append(g.name()).append(" applying");
       }
+    }
+    if (memberBusy != null) {
+      b.append(", ").append(memberBusy);
     }
     return b.toString();
   }
@@ -341,7 +379,9 @@ final class Poll {
       steps[i] = st.started(now);
       events.add(l -> l.stepStarted(instanceId, flow.name(), st.name(), st.tries() + 1));
       log.info("instance {}: step {} started", instanceId, st.name());
-      return record(OperationStatus.inProgress("step " + st.name() + " started"), true);
+      // No poll can complete it before the settle time has passed.
+      return record(OperationStatus.inProgress("step " + st.name() + " started",
+          s.settleTime().plus(s.clockSkew())), true);
     }
     if (result instanceof StepResult.Waiting waiting) {
       steps[i] = st.attempted(now, null);
@@ -411,7 +451,7 @@ final class Poll {
       // Another broker is about to run the step: no deadline is judged on a step that has not had
       // its chance (the lease expires within one lease time).
       return record(OperationStatus.inProgress("step " + st.name() + " is claimed by another broker until "
-          + lease.until()), false);
+          + lease.until(), untilOrMin(lease.until().plus(s.clockSkew()))), false);
     }
     if (lease != null && lease.owner().equals(s.ownerId()) && now.isBefore(lease.until())) {
       claimed = true;
@@ -425,7 +465,7 @@ final class Poll {
     }
     Optional<RdsInstance> again;
     try {
-      again = rds.describe(instanceId);
+      again = rds.describeFirst(instanceId);
     } catch (RdsCallException e) {
       return callFailed(e);
     }
@@ -437,7 +477,8 @@ final class Poll {
     if (!TagCodec.encodeLease(read.id(), mine).equals(seen)) {
       Lease other = otherOwnersLiveLease(again.get());
       if (other != null) {
-        return OperationStatus.inProgress("step " + st.name() + " is claimed by another broker until " + other.until());
+        return OperationStatus.inProgress("step " + st.name() + " is claimed by another broker until " + other.until(),
+            untilOrMin(other.until().plus(s.clockSkew())));
       }
       // The read-back lags behind the lease write and shows no rival: go on as claimed. A claim only
       // makes repeats rarer (the step contract makes them harmless); waiting for a describe that
@@ -665,6 +706,11 @@ final class Poll {
   }
 
   // ---- helpers ----
+
+  private Duration untilOrMin(Instant t) {
+    Duration d = Duration.between(s.clock().instant(), t);
+    return d.compareTo(RetryAfters.MIN) < 0 ? RetryAfters.MIN : d;
+  }
 
   private Instant now() {
     return s.clock().instant().truncatedTo(ChronoUnit.SECONDS);

@@ -1,6 +1,7 @@
 package io.rdstagflow.core.spi;
 
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * What kind of failure an exception is, and a short code that names it safely (an AWS error code
@@ -29,6 +30,20 @@ public record ErrorClassification(Kind kind, String code) {
   public ErrorClassification {
     Objects.requireNonNull(kind, "kind");
     Objects.requireNonNull(code, "code");
+  }
+
+  /**
+   * The error codes AWS uses for throttling (those the SDK's retry conditions know, and HTTP 429):
+   * a transient failure with one of them lowers the engine's {@link io.rdstagflow.core.ApiBudget}.
+   */
+  private static final Set<String> THROTTLING_CODES = Set.of("Throttling", "ThrottlingException",
+      "ThrottledException", "RequestThrottledException", "TooManyRequestsException", "RequestLimitExceeded",
+      "BandwidthLimitExceeded", "LimitExceededException", "RequestThrottled", "SlowDown",
+      "PriorRequestNotComplete", "EC2ThrottledException", "ProvisionedThroughputExceededException", "HTTP 429");
+
+  /** {@code true} if this is RDS saying "slow down": a transient failure with a throttling code. */
+  public boolean isThrottling() {
+    return kind == Kind.TRANSIENT && THROTTLING_CODES.contains(code);
   }
 
   /** A transient failure with this code. */

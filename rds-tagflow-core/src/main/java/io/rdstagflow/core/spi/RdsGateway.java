@@ -1,7 +1,9 @@
 package io.rdstagflow.core.spi;
 
 import io.rdstagflow.core.RdsInstance;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -23,6 +25,27 @@ public interface RdsGateway {
    * @throws RuntimeException any failure of the call; the engine passes it to {@link #classify}
    */
   Optional<RdsInstance> describe(String instanceId);
+
+  /** How many instances {@link #describeAll} takes at most: RDS's limit for one filter and one page. */
+  int MAX_BATCH = 100;
+
+  /**
+   * Describes up to {@link #MAX_BATCH} instances with their tags, in one call where the
+   * implementation can (the aws module's gateway sends one DescribeDBInstances with the
+   * {@code db-instance-id} filter). The engine uses it to coalesce the describes of polls that
+   * arrive together; an instance missing from the answer is treated as a single describe's
+   * not-found. The default describes them one by one.
+   *
+   * @return the instances that exist, in any order
+   * @throws RuntimeException any failure of the call; the engine passes it to {@link #classify}
+   */
+  default List<RdsInstance> describeAll(Collection<String> instanceIds) {
+    List<RdsInstance> found = new ArrayList<>(instanceIds.size());
+    for (String id : instanceIds) {
+      describe(id).ifPresent(found::add);
+    }
+    return found;
+  }
 
   /**
    * Adds tags to the instance, overwriting the values of keys it already has; one call.
