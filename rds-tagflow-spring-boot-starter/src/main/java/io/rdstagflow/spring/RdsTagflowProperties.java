@@ -228,7 +228,7 @@ public class RdsTagflowProperties {
      * The flows the broker begins for OSB updates: a failure of one carries OSB 2.16's
      * instance_usable and update_repeatable where the engine knows them.
      */
-    private List<String> updateFlows = new ArrayList<>(List.of("update-plan"));
+    private List<String> updateFlows = new ArrayList<>(List.of("update-plan", "engine-upgrade"));
 
     public List<String> getUpdateFlows() {
       return updateFlows;

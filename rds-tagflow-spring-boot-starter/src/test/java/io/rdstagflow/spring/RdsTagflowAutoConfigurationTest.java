@@ -307,6 +307,8 @@ class RdsTagflowAutoConfigurationTest {
         .isEqualTo(defaults.build().apiBudget().maxRate());
     assertThat((double) p.getApiBudget().getBurst()).isEqualTo(defaults.build().apiBudget().burst());
     assertThat(p.getCoalescingWindow()).isZero();
+    assertThat(p.getOsb().getUpdateFlows()).containsExactlyInAnyOrderElementsOf(
+        io.rdstagflow.aws.osb.LastOperation.builder(defaults.build()).build().updateFlows());
   }
 
   private static RdsTagflowConfigurationException rootCause(Throwable t) {
