@@ -86,7 +86,12 @@ public final class CreateClusterInstancesStep implements Step {
   /** Creates the members that are missing, {@code started}; {@code done} without a call when none is. */
   @Override
   public StepResult run(StepContext context) {
-    List<String> missing = missing(context);
+    List<String> missing;
+    try {
+      missing = missing(context);
+    } catch (IllegalArgumentException e) {
+      return StepResult.failed(e.getMessage()); // the plan's count, named; nothing secret
+    }
     if (missing.isEmpty()) {
       return StepResult.done();
     }
@@ -110,7 +115,12 @@ public final class CreateClusterInstancesStep implements Step {
   /** Complete when the cluster lists every member this step creates; otherwise not yet, naming them. */
   @Override
   public Completion completion(StepContext context) {
-    List<String> missing = missing(context);
+    List<String> missing;
+    try {
+      missing = missing(context);
+    } catch (IllegalArgumentException e) {
+      return Completion.notYet(e.getMessage());
+    }
     return missing.isEmpty() ? Completion.complete()
         : Completion.notYet("cluster " + context.instanceId() + " does not list " + String.join(" ", missing) + " yet");
   }
