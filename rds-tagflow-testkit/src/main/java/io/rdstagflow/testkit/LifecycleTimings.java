@@ -10,8 +10,9 @@ import java.util.Objects;
  * <p>The defaults are the project's reference lifecycle (see {@code design.md}): creating or
  * restoring 10 minutes, modifying 3 minutes (a new parameter group is {@code applying} for the
  * same 3 minutes and then {@code pending-reboot}), resetting the master credentials 2 minutes,
- * rebooting 2 minutes, deleting 5 minutes, a snapshot 4 minutes. {@link #instant()} makes every
- * activity finish at once, for tests that do not care about time.
+ * rebooting 2 minutes, deleting 5 minutes, a snapshot 4 minutes; Aurora clusters and their members
+ * as {@link ClusterTimings#defaults()} says. {@link #instant()} makes every activity finish at once,
+ * for tests that do not care about time.
  *
  * <p>Immutable and thread-safe.
  *
@@ -24,6 +25,7 @@ import java.util.Objects;
  * @param rebooting                  {@code rebooting} after RebootDBInstance
  * @param deleting                   {@code deleting} before the instance is gone
  * @param snapshotting               a snapshot's {@code creating} before it is {@code available}
+ * @param clusters                   the Aurora DB clusters' and their member instances' timings
  */
 public record LifecycleTimings(
     Duration creating,
@@ -32,7 +34,8 @@ public record LifecycleTimings(
     Duration resettingMasterCredentials,
     Duration rebooting,
     Duration deleting,
-    Duration snapshotting) {
+    Duration snapshotting,
+    ClusterTimings clusters) {
 
   /**
    * @throws NullPointerException     if a duration is {@code null}
@@ -46,6 +49,20 @@ public record LifecycleTimings(
     check(rebooting, "rebooting");
     check(deleting, "deleting");
     check(snapshotting, "snapshotting");
+    Objects.requireNonNull(clusters, "clusters");
+  }
+
+  /**
+   * The instance timings with the clusters' {@link ClusterTimings#defaults() defaults}.
+   *
+   * @throws NullPointerException     if a duration is {@code null}
+   * @throws IllegalArgumentException if a duration is negative
+   */
+  public LifecycleTimings(Duration creating, Duration modifying, Duration applyingParameterGroup,
+      Duration resettingMasterCredentials, Duration rebooting, Duration deleting,
+      Duration snapshotting) {
+    this(creating, modifying, applyingParameterGroup, resettingMasterCredentials, rebooting,
+        deleting, snapshotting, ClusterTimings.defaults());
   }
 
   private static void check(Duration d, String name) {
@@ -64,55 +81,95 @@ public record LifecycleTimings(
         Duration.ofMinutes(2),
         Duration.ofMinutes(2),
         Duration.ofMinutes(5),
-        Duration.ofMinutes(4));
+        Duration.ofMinutes(4),
+        ClusterTimings.defaults());
   }
 
   /** Every activity takes no time: each call's effect is visible to the next describe. */
   public static LifecycleTimings instant() {
     return new LifecycleTimings(
         Duration.ZERO, Duration.ZERO, Duration.ZERO, Duration.ZERO, Duration.ZERO, Duration.ZERO,
-        Duration.ZERO);
+        Duration.ZERO, ClusterTimings.instant());
   }
 
   /** A copy with another {@link #creating()} time (also used by restores). */
   public LifecycleTimings withCreating(Duration d) {
     return new LifecycleTimings(d, modifying, applyingParameterGroup, resettingMasterCredentials,
-        rebooting, deleting, snapshotting);
+        rebooting, deleting, snapshotting, clusters);
   }
 
   /** A copy with another {@link #modifying()} time. */
   public LifecycleTimings withModifying(Duration d) {
     return new LifecycleTimings(creating, d, applyingParameterGroup, resettingMasterCredentials,
-        rebooting, deleting, snapshotting);
+        rebooting, deleting, snapshotting, clusters);
   }
 
   /** A copy with another {@link #applyingParameterGroup()} time. */
   public LifecycleTimings withApplyingParameterGroup(Duration d) {
     return new LifecycleTimings(creating, modifying, d, resettingMasterCredentials, rebooting,
-        deleting, snapshotting);
+        deleting, snapshotting, clusters);
   }
 
   /** A copy with another {@link #resettingMasterCredentials()} time. */
   public LifecycleTimings withResettingMasterCredentials(Duration d) {
     return new LifecycleTimings(creating, modifying, applyingParameterGroup, d, rebooting, deleting,
-        snapshotting);
+        snapshotting, clusters);
   }
 
   /** A copy with another {@link #rebooting()} time. */
   public LifecycleTimings withRebooting(Duration d) {
     return new LifecycleTimings(creating, modifying, applyingParameterGroup,
-        resettingMasterCredentials, d, deleting, snapshotting);
+        resettingMasterCredentials, d, deleting, snapshotting, clusters);
   }
 
   /** A copy with another {@link #deleting()} time. */
   public LifecycleTimings withDeleting(Duration d) {
     return new LifecycleTimings(creating, modifying, applyingParameterGroup,
-        resettingMasterCredentials, rebooting, d, snapshotting);
+        resettingMasterCredentials, rebooting, d, snapshotting, clusters);
   }
 
   /** A copy with another {@link #snapshotting()} time. */
   public LifecycleTimings withSnapshotting(Duration d) {
     return new LifecycleTimings(creating, modifying, applyingParameterGroup,
-        resettingMasterCredentials, rebooting, deleting, d);
+        resettingMasterCredentials, rebooting, deleting, d, clusters);
+  }
+
+  /** A copy with other {@link #clusters()} timings. */
+  public LifecycleTimings withClusters(ClusterTimings d) {
+    return new LifecycleTimings(creating, modifying, applyingParameterGroup,
+        resettingMasterCredentials, rebooting, deleting, snapshotting, d);
+  }
+
+  /** A copy with another {@link ClusterTimings#creating() cluster creating} time. */
+  public LifecycleTimings withClusterCreating(Duration d) {
+    return withClusters(clusters.withCreating(d));
+  }
+
+  /** A copy with another {@link ClusterTimings#memberCreating() member creating} time. */
+  public LifecycleTimings withMemberCreating(Duration d) {
+    return withClusters(clusters.withMemberCreating(d));
+  }
+
+  /** A copy with another {@link ClusterTimings#modifying() cluster modifying} time. */
+  public LifecycleTimings withClusterModifying(Duration d) {
+    return withClusters(clusters.withModifying(d));
+  }
+
+  /**
+   * A copy with another {@link ClusterTimings#resettingMasterCredentials() cluster
+   * resetting-master-credentials} time.
+   */
+  public LifecycleTimings withClusterResettingMasterCredentials(Duration d) {
+    return withClusters(clusters.withResettingMasterCredentials(d));
+  }
+
+  /** A copy with another {@link ClusterTimings#deleting() cluster deleting} time. */
+  public LifecycleTimings withClusterDeleting(Duration d) {
+    return withClusters(clusters.withDeleting(d));
+  }
+
+  /** A copy with another {@link ClusterTimings#snapshotting() cluster snapshot} time. */
+  public LifecycleTimings withClusterSnapshotting(Duration d) {
+    return withClusters(clusters.withSnapshotting(d));
   }
 }

@@ -2,6 +2,7 @@ package io.rdstagflow.testkit.internal;
 
 import io.rdstagflow.testkit.AccountBudget;
 import io.rdstagflow.testkit.CallLog;
+import io.rdstagflow.testkit.ClusterHistory;
 import io.rdstagflow.testkit.FieldBehaviour;
 import io.rdstagflow.testkit.InstanceHistory;
 import io.rdstagflow.testkit.LatencyModel;
@@ -57,7 +58,8 @@ import software.amazon.awssdk.utils.builder.ToCopyableBuilder;
  * monitor) and the collaborators it guards, each one idea: {@link CallRecorder},
  * {@link FaultInjector} and {@link DescribeLag}, {@link FieldPolicy}, {@link Instances} and
  * {@link Modification}, {@link Tagging}, {@link Snapshots}, {@link ParameterGroups},
- * {@link Rendering}, {@link AccountBucket}. A call brings the instances up to the clock
+ * {@link Rendering}, {@link AccountBucket}; the Aurora clusters behind {@link ClusterOperations}
+ * and {@link ClusterControl}. A call brings the instances up to the clock
  * (those with an event due, see {@link Agenda}), is checked, admitted by the account's bucket,
  * faulted, dispatched and recorded, all under the lock, which is all the thread safety a test
  * double needs; the call listener is told outside the lock.
@@ -66,6 +68,12 @@ final class Simulation {
 
   /** The operations the fake simulates, by their RDS names. */
   static final Set<String> SUPPORTED_OPERATIONS = Set.of(
+      // Aurora DB clusters (ClusterFields.OPERATIONS).
+      "CreateDBCluster", "RestoreDBClusterFromSnapshot", "RestoreDBClusterToPointInTime",
+      "DescribeDBClusters", "ModifyDBCluster", "DeleteDBCluster", "CreateDBClusterSnapshot",
+      "DescribeDBClusterSnapshots", "CreateDBClusterParameterGroup",
+      "DescribeDBClusterParameterGroups",
+      // DB instances.
       "RestoreDBInstanceFromDBSnapshot",
       "RestoreDBInstanceToPointInTime",
       "CreateDBInstance",
@@ -93,6 +101,8 @@ final class Simulation {
   private final Snapshots snapshots;
   private final ParameterGroups parameterGroups;
   private final FaultInjector faults;
+  private final ClusterOperations clusters;
+  private final ClusterControl clusterControl;
   private final AccountBucket budget;
   private final LatencyModel latency;
   private final Random latencyRandom;
@@ -121,13 +131,18 @@ final class Simulation {
     this.latencyRandom = new Random(seed ^ 0x9E3779B97F4A7C15L);
     this.listener = fleet.listener();
     this.fields = new FieldPolicy(optIns);
-    this.tagging = new Tagging(store, arns, rendering, lag);
+    ClusterRendering clusterRendering = new ClusterRendering(arns);
+    this.tagging = new Tagging(store, arns, rendering, lag, clusterRendering);
     this.snapshots = new Snapshots(store, arns, rendering, timings.snapshotting());
     this.parameterGroups = new ParameterGroups(store, arns);
     this.instances = new Instances(store, arns, timings, rendering, lag, parameterGroups,
         snapshots);
     this.modification = new Modification(instances, parameterGroups, arns);
     this.faults = new FaultInjector(this, clock, seed, lag, instances);
+    this.clusters = new ClusterOperations(store, arns, timings, lag, instances, clusterRendering);
+    this.clusterControl = new ClusterControl(this, clock, instances, clusters, calls, fields,
+        arns);
+    faults.clusters(clusterControl);
     this.arns = arns;
     instances.creatingSpread(new CreatingSpread(fleet.creatingSpread(), seed));
   }
@@ -142,6 +157,11 @@ final class Simulation {
 
   FaultInjector faults() {
     return faults;
+  }
+
+  /** The control methods for clusters. */
+  ClusterControl clusterControl() {
+    return clusterControl;
   }
 
   CallLog calls() {
@@ -178,6 +198,7 @@ final class Simulation {
   private Result callLocked(String operation, SdkRequest request) {
     Instant now = clock.instant();
     instances.settleAll(now);
+    clusters.settleAll(now);
     String instanceId = Arns.instanceIdOf(request);
     String requestId = calls.nextRequestId();
     List<String> ignored = List.of();
@@ -231,9 +252,12 @@ final class Simulation {
   }
 
   private Object dispatch(String op, SdkRequest r, Instant now, String rid) {
+    if (ClusterFields.OPERATIONS.contains(op)) {
+      return clusters.call(op, r, now, rid);
+    }
     return switch (op) {
       case "CreateDBInstance" -> CreateDbInstanceResponse.builder().dbInstance(rendering.creating(
-          instances.create((CreateDbInstanceRequest) r, now, rid, false), now)).build();
+          clusters.members().create((CreateDbInstanceRequest) r, now, rid, false), now)).build();
       case "RestoreDBInstanceFromDBSnapshot" -> RestoreDbInstanceFromDbSnapshotResponse.builder()
           .dbInstance(rendering.creating(instances.restoreFromSnapshot(
               (RestoreDbInstanceFromDbSnapshotRequest) r, now, rid), now)).build();
@@ -242,17 +266,21 @@ final class Simulation {
               (RestoreDbInstanceToPointInTimeRequest) r, now, rid), now)).build();
       case "DescribeDBInstances" -> instances.describe((DescribeDbInstancesRequest) r, now, rid);
       case "ModifyDBInstance" -> ModifyDbInstanceResponse.builder()
-          .dbInstance(modification.modify((ModifyDbInstanceRequest) r, now, rid)).build();
+          .dbInstance(modification.modify(
+              clusters.members().checkModify((ModifyDbInstanceRequest) r, rid), now, rid)).build();
       case "RebootDBInstance" -> RebootDbInstanceResponse.builder()
           .dbInstance(instances.reboot((RebootDbInstanceRequest) r, now, rid)).build();
       case "DeleteDBInstance" -> DeleteDbInstanceResponse.builder()
-          .dbInstance(instances.delete((DeleteDbInstanceRequest) r, now, rid)).build();
+          .dbInstance(instances.delete(
+              clusters.members().forDelete((DeleteDbInstanceRequest) r, now, rid), now, rid))
+          .build();
       case "AddTagsToResource" -> tagging.add((AddTagsToResourceRequest) r, now, rid);
       case "RemoveTagsFromResource" -> tagging.remove((RemoveTagsFromResourceRequest) r, now, rid);
       case "ListTagsForResource" -> tagging.list((ListTagsForResourceRequest) r, rid);
       case "CreateDBSnapshot" -> {
         CreateDbSnapshotRequest c = (CreateDbSnapshotRequest) r;
         SimInstance i = instances.existing(c.dbInstanceIdentifier(), rid);
+        clusters.members().refuseSnapshot(i, rid);
         instances.requireAvailable(i, now, rid);
         yield CreateDbSnapshotResponse.builder().dbSnapshot(snapshots.create(c, i, now, rid))
             .build();
@@ -330,6 +358,7 @@ final class Simulation {
     }
     Instant now = clock.instant();
     instances.settleAll(now);
+    clusters.settleAll(now);
     FieldPolicy.Outcome outcome = fields.check("CreateDBInstance", template);
     String rid = calls.nextRequestId();
     String format = "%s%0" + Integer.toString(Math.max(count - 1, 0)).length() + "d";
@@ -340,7 +369,7 @@ final class Simulation {
     instances.checkNewIdentifiers(ids, rid);
     for (String id : ids) {
       CreateDbInstanceRequest r = template.toBuilder().dbInstanceIdentifier(id).build();
-      SimInstance i = instances.create(r, now, rid, true);
+      SimInstance i = clusters.members().create(r, now, rid, true);
       if (!outcome.behaviours().isEmpty()) {
         runBehaviours(outcome, r, rendering.instance(i, now));
       }
@@ -352,7 +381,8 @@ final class Simulation {
     Instant now = clock.instant();
     instances.settleAll(now);
     FieldPolicy.Outcome outcome = fields.check("CreateDBInstance", request);
-    SimInstance i = instances.create(request, now, calls.nextRequestId(), true);
+    clusters.settleAll(now);
+    SimInstance i = clusters.members().create(request, now, calls.nextRequestId(), true);
     return (DBInstance) runBehaviours(outcome, request, rendering.instance(i, now));
   }
 
@@ -395,6 +425,9 @@ final class Simulation {
     for (InstanceHistory h : hs) {
       sb.append(h.render().indent(2));
     }
+    List<ClusterHistory> cs = clusterControl.histories();
+    sb.append(cs.isEmpty() ? "" : "Clusters:\n");
+    cs.forEach(h -> sb.append(h.render().indent(2)));
     return sb.toString();
   }
 }

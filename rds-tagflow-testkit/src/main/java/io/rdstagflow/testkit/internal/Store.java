@@ -21,6 +21,8 @@ final class Store {
   final List<SimInstance> retired = new ArrayList<>();
   final Map<String, SimSnapshot> snapshots = new TreeMap<>();
   final Map<String, SimParameterGroup> parameterGroups = new TreeMap<>();
+  /** Aurora DB clusters, their members, snapshots and cluster parameter groups. */
+  final ClusterStore clusters = new ClusterStore();
 
   /** The live instance {@code id} (any case), or {@code null}. */
   SimInstance instance(String id) {
