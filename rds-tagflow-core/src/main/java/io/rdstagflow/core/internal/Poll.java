@@ -242,7 +242,9 @@ final class Poll {
       return OperationStatus.succeeded("flow " + op.flowName() + " succeeded");
     }
     // The record keeps the reason, not its kind: the instance as described now and the failed step tell it.
-    failure = s.statusPolicy().isBroken(instance.status()) ? FailureKind.INSTANCE_STATUS
+    boolean broken = s.statusPolicy().isBroken(instance.status())
+        || instance.members().stream().anyMatch(m -> s.statusPolicy().isBroken(m.status()));
+    failure = broken ? FailureKind.INSTANCE_STATUS
         : op.failedStep().isPresent() ? FailureKind.STEP_FAILED : FailureKind.OPERATION;
     return OperationStatus.failed(op.failureDescription());
   }
