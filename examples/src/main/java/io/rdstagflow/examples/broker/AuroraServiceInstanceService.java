@@ -38,7 +38,7 @@ import software.amazon.awssdk.services.rds.model.DbClusterSnapshotNotFoundExcept
 /**
  * Provision, update, deprovision and last_operation for the Aurora PostgreSQL service
  * ({@link AuroraCatalog}): a cluster per service instance, its operations' state in the cluster's
- * tags, polled by the cluster engine. {@link RdsServiceInstanceService} hands it every request for
+ * tags, polled by the cluster engine. {@link ServiceRouting} hands it every request for
  * the Aurora service's id, so both services answer through the same OSB handlers, with the same
  * rules (the same owner tags, the same answers to repeated and conflicting requests, 422 while a
  * flow runs). Keeps no state.

@@ -19,7 +19,6 @@ import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.cloud.servicebroker.exception.ServiceBrokerAsyncRequiredException;
 import org.springframework.cloud.servicebroker.exception.ServiceBrokerConcurrencyException;
 import org.springframework.cloud.servicebroker.exception.ServiceBrokerInvalidParametersException;
@@ -86,24 +85,8 @@ public class RdsServiceInstanceService implements ServiceInstanceService {
     this.lastOperations = Objects.requireNonNull(lastOperations, "lastOperations");
   }
 
-  /** The Aurora service's own handlers, which this one hands every request for its service id. */
-  private AuroraServiceInstanceService aurora;
-
-  /** Hands the Aurora service's requests ({@link AuroraCatalog#SERVICE_ID}) to its own service. */
-  @Autowired(required = false)
-  void setAurora(AuroraServiceInstanceService aurora) {
-    this.aurora = aurora;
-  }
-
-  private boolean isAurora(String serviceId) {
-    return aurora != null && AuroraClusters.isAurora(serviceId);
-  }
-
   @Override
   public Mono<CreateServiceInstanceResponse> createServiceInstance(CreateServiceInstanceRequest request) {
-    if (isAurora(request.getServiceDefinitionId())) {
-      return aurora.createServiceInstance(request);
-    }
     return blocking(() -> provision(request));
   }
 
@@ -177,9 +160,6 @@ public class RdsServiceInstanceService implements ServiceInstanceService {
 
   @Override
   public Mono<UpdateServiceInstanceResponse> updateServiceInstance(UpdateServiceInstanceRequest request) {
-    if (isAurora(request.getServiceDefinitionId())) {
-      return aurora.updateServiceInstance(request);
-    }
     return blocking(() -> update(request));
   }
 
@@ -201,7 +181,7 @@ public class RdsServiceInstanceService implements ServiceInstanceService {
       OperationToken token = engine.beginAndPoll(id, ReadyFlows.UPDATE_PLAN, Map.of(
           ExampleFlows.INSTANCE_CLASS, plan.instanceClass(),
           ExampleFlows.STORAGE_GIB, Integer.toString(plan.storageGib()),
-          RecordPlanStep.PLAN_ID, plan.id())).token();
+          RecordPlanStep.PLAN_ID, plan.id()));
       return UpdateServiceInstanceResponse.builder().async(true).operation(token.encode()).build();
     } catch (ConcurrentOperationException e) {
       throw new ServiceBrokerConcurrencyException(e.getMessage());
@@ -212,9 +192,6 @@ public class RdsServiceInstanceService implements ServiceInstanceService {
 
   @Override
   public Mono<DeleteServiceInstanceResponse> deleteServiceInstance(DeleteServiceInstanceRequest request) {
-    if (isAurora(request.getServiceDefinitionId())) {
-      return aurora.deleteServiceInstance(request);
-    }
     return blocking(() -> deprovision(request));
   }
 
@@ -245,9 +222,6 @@ public class RdsServiceInstanceService implements ServiceInstanceService {
   // README: "The LastOperation handler" is taken from here to the end of getLastOperation.
   @Override
   public Mono<GetLastServiceOperationResponse> getLastOperation(GetLastServiceOperationRequest request) {
-    if (aurora != null && aurora.answers(request)) {
-      return aurora.getLastOperation(request); // the same answer, from the cluster engine
-    }
     // The starter's OSB answer: state and description, 410 for a deletion that succeeded, 404 for an
     // instance that does not exist, Retry-After on every in-progress answer, 400 for an operation
     // that is not a token (before any RDS call), 500 for an RDS call refused for good.
