@@ -14,6 +14,7 @@ import io.rdstagflow.core.TagStateMachine;
 import io.rdstagflow.core.spi.ErrorClassification;
 import io.rdstagflow.testkit.VirtualClock;
 import io.rdstagflow.testkit.conformance.MotoServer;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
@@ -150,6 +151,30 @@ class ApiBudgetOnTheSdkTest {
     assertThat(wire.sent.get() - sent).isEqualTo(3); // describe, the step's describe, the terminal record
     assertThat(tagflow.engine().poll(ID, token).description()).isEqualTo("waiting for the engine's RDS API budget");
     assertThat(wire.sent.get() - sent).isEqualTo(3);
+  }
+
+  @Test
+  void theReadmesFleetConfigurationBuildsAClientAndAnEngineSharingOneBudget() {
+    int replicas = 3;
+    // README: "Fleets"
+    ApiBudget budget = ApiBudget.perSecond(8.0 / replicas, 20, Clock.systemUTC());
+    RdsClient rds = RdsClient.builder()
+        .region(Region.EU_WEST_1)
+        .overrideConfiguration(c -> c
+            .addExecutionInterceptor(new ApiBudgetInterceptor(budget)) // your steps' calls count too
+            .retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(2).build()))
+        .build();
+    RdsTagflow tagflow = RdsTagflow.builder(rds)
+        .flow(ready -> ready.updatePlan().settings((ctx, b) -> b.dbInstanceClass(ctx.parameter("instance-class"))).build())
+        .engine(b -> b.apiBudget(budget).coalesceDescribes(Duration.ofSeconds(1)))
+        .build();
+    // end of sample
+    try (rds) {
+      assertThat(tagflow.engine().apiBudget()).isSameAs(budget);
+      assertThat(budget.maxRate()).isEqualTo(8.0 / 3);
+      assertThat(rds.serviceClientConfiguration().overrideConfiguration().executionInterceptors())
+          .hasAtLeastOneElementOfType(ApiBudgetInterceptor.class);
+    }
   }
 
   private RdsClient client(ApiBudget budget) {

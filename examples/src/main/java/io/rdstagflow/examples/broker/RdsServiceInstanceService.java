@@ -178,10 +178,11 @@ public class RdsServiceInstanceService implements ServiceInstanceService {
       return UpdateServiceInstanceResponse.builder().async(false).build(); // on that plan already: nothing to change
     }
     try {
+      // The first due steps run now: the modify goes out with this request, not on the first poll.
       OperationToken token = engine.beginAndPoll(id, ReadyFlows.UPDATE_PLAN, Map.of(
           ExampleFlows.INSTANCE_CLASS, plan.instanceClass(),
           ExampleFlows.STORAGE_GIB, Integer.toString(plan.storageGib()),
-          RecordPlanStep.PLAN_ID, plan.id()));
+          RecordPlanStep.PLAN_ID, plan.id())).token();
       return UpdateServiceInstanceResponse.builder().async(true).operation(token.encode()).build();
     } catch (ConcurrentOperationException e) {
       throw new ServiceBrokerConcurrencyException(e.getMessage());
