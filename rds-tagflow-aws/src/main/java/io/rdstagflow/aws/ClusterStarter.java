@@ -1,13 +1,16 @@
 package io.rdstagflow.aws;
 
+import io.rdstagflow.core.ConcurrentOperationException;
 import io.rdstagflow.core.Flow;
 import io.rdstagflow.core.FlowStart;
+import io.rdstagflow.core.Inspection;
 import io.rdstagflow.core.OperationToken;
 import io.rdstagflow.core.TagStateMachine;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Consumer;
 import software.amazon.awssdk.services.rds.RdsClient;
 import software.amazon.awssdk.services.rds.model.CreateDbClusterRequest;
@@ -114,7 +117,9 @@ public final class ClusterStarter {
    * {@code Flow.Builder.deletion()}): begins it (one describe, one tag write) and polls it at once,
    * so the members' DeleteDBInstance calls go out in the request that asked for the deletion.
    * Polled with the returned token, it answers {@code in progress} while the cluster exists and
-   * {@code succeeded} once it is gone.
+   * {@code succeeded} once it is gone. An operation the tags still show running (say a restore
+   * whose cluster failed while nobody polled it any more) is polled once first: if that poll ends
+   * it, the deletion begins; otherwise the refusal stands.
    *
    * @throws IllegalArgumentException if the flow is not a deletion flow
    * @throws io.rdstagflow.core.ConcurrentOperationException while another operation runs on the
@@ -125,7 +130,17 @@ public final class ClusterStarter {
     if (!flow.isDeletion()) {
       throw new IllegalArgumentException("flow " + flow.name() + " is not a deletion flow (Flow.Builder.deletion())");
     }
-    return engine.beginAndPoll(clusterId, flow, parameters).token();
+    try {
+      return engine.beginAndPoll(clusterId, flow, parameters).token();
+    } catch (ConcurrentOperationException e) {
+      // An operation that ended while nobody polled it (a member failed, say) still reads as running:
+      // poll it once, which records its end if it has one, and begin again if it ended.
+      Optional<Inspection.OperationView> running = engine.runningOperation(clusterId);
+      if (running.isEmpty() || !engine.poll(clusterId, running.get().token()).isFinal()) {
+        throw e;
+      }
+      return engine.beginAndPoll(clusterId, flow, parameters).token();
+    }
   }
 
   /** As {@link #delete(String, Flow, Map)} for the newest flow of this name. */

@@ -17,6 +17,7 @@ import io.rdstagflow.testkit.CallLog;
 import io.rdstagflow.testkit.InstanceHistory;
 import io.rdstagflow.testkit.PollHistory;
 import io.rdstagflow.testkit.RecordedCall;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -242,5 +243,22 @@ class ClusterUpdateAndDeletionOnFakeRdsTest {
     assertThat(calls().stream().filter(c -> c.operation().equals("DeleteDBCluster"))
         .map(c -> (DeleteDbClusterRequest) c.request()).collect(Collectors.toList()))
         .singleElement().satisfies(d -> assertThat(d.skipFinalSnapshot()).isTrue());
+  }
+
+  @Test
+  void aDeletionOfAClusterWhoseRestoreFailedUnpolledEndsTheRestoreFirstThenBegins() {
+    TagStateMachine engine = f.engine();
+    OperationToken restore = f.restore(engine);
+    f.clock.advance(Duration.ofMinutes(10));
+    engine.poll(ID, restore); // the writer is created; then the platform stops polling
+    f.clock.advance(Duration.ofMinutes(8));
+    f.rds.faults().failInstance(WRITER, "failed");
+    assertThat(engine.runningOperation(ID)).as("nobody polled the failure: the tags say running").isPresent();
+
+    OperationToken deletion = new ClusterStarter(f.rds, engine).delete(ID, ReadyClusterFlows.DELETE, Map.of());
+
+    assertThat(engine.inspect(ID).operation().orElseThrow().flowName()).isEqualTo(ReadyClusterFlows.DELETE);
+    assertThat(f.pollUntilDone(() -> engine.poll(ID, deletion)).succeeded()).isTrue();
+    assertThat(engine.poll(ID, restore).state()).isEqualTo(OperationStatus.State.FAILED);
   }
 }
