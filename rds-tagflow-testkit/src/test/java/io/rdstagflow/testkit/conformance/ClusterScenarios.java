@@ -135,6 +135,19 @@ final class ClusterScenarios {
           out.put("id", c.dbClusterIdentifier());
           out.tags("tags", c.tagList());
         }, Map.of("tags", "{}")),
+        scenario("Serverless v2: a restore with a scaling configuration and a db.serverless member", (rds, settle, out) -> {
+          snapshot(rds, settle, "conf-sls", "conf-slsnap");
+          rds.restoreDBClusterFromSnapshot(r -> r.dbClusterIdentifier("conf-sl").snapshotIdentifier("conf-slsnap")
+              .engine(ENGINE).serverlessV2ScalingConfiguration(c -> c.minCapacity(0.5).maxCapacity(8.0)));
+          settle.run();
+          var scaling = describe(rds, "conf-sl").serverlessV2ScalingConfiguration();
+          out.put("min", scaling == null ? null : scaling.minCapacity());
+          out.put("max", scaling == null ? null : scaling.maxCapacity());
+          rds.createDBInstance(r -> r.dbInstanceIdentifier("conf-sl-a").dbClusterIdentifier("conf-sl").engine(ENGINE)
+              .dbInstanceClass("db.serverless"));
+          settle.run();
+          out.put("class", instance(rds, "conf-sl-a").dbInstanceClass());
+        }, Map.of()),
         scenario("cluster restore errors: missing snapshot, existing cluster", (rds, settle, out) -> {
           out.call("missingSnapshot", () -> restore(rds, "conf-cx", "conf-nosnap"));
           snapshot(rds, settle, "conf-csrc3", "conf-csnap3");
