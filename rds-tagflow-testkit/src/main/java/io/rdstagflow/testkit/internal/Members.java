@@ -122,7 +122,7 @@ final class Members {
     SimInstance i = instances.create(asCluster, now, rid, alreadyAvailable,
         clusters.timings().memberCreating());
     store.clusterOf.put(i, c);
-    c.liveMembers().add(i);
+    c.members.add(i);
     c.promotionTiers.put(i, tier);
     // The first member is the writer; later ones are readers.
     c.writer(now);
