@@ -226,6 +226,30 @@ class FakeRdsClusterLifecycleTest {
   }
 
   @Test
+  void aModifyWhileANewClusterParameterGroupIsStillApplyingIsAcceptedAndKeepsTheEarlierChanges() {
+    runningCluster("svc");
+    rds.createDBClusterParameterGroup(r -> r.dbClusterParameterGroupName("broker-apg15")
+        .dbParameterGroupFamily("aurora-postgresql15").description("broker"));
+    rds.modifyDBCluster(r -> r.dbClusterIdentifier("svc").dbClusterParameterGroupName("broker-apg15")
+        .vpcSecurityGroupIds("sg-1"));
+    clock.advance(Duration.ofMinutes(2).plusSeconds(30));
+    assertThat(cluster("svc").status()).isEqualTo("available");
+    assertThat(cluster("svc").dbClusterMembers()).extracting(DBClusterMember::dbClusterParameterGroupStatus)
+        .containsOnly("applying");
+
+    rds.modifyDBCluster(r -> r.dbClusterIdentifier("svc").port(5433));
+    clock.advance(Duration.ofMinutes(2));
+
+    DBCluster c = cluster("svc");
+    assertThat(c.port()).isEqualTo(5433);
+    assertThat(c.vpcSecurityGroups().get(0).vpcSecurityGroupId()).isEqualTo("sg-1");
+    assertThat(c.dbClusterParameterGroup()).isEqualTo("broker-apg15");
+    assertThat(c.dbClusterMembers()).extracting(DBClusterMember::dbClusterParameterGroupStatus)
+        .containsOnly("pending-reboot");
+    assertThat(instance("svc-a").endpoint().port()).isEqualTo(5433);
+  }
+
+  @Test
   void aMembersClassChangeIsModifyingWithApplyImmediatelyAndPendingWithout() {
     runningCluster("svc");
 

@@ -188,6 +188,22 @@ class FakeRdsClusterRulesTest {
   }
 
   @Test
+  void serverlessMembersNeedTheClustersScalingConfigurationWhichAModifyChangesAtOnce() {
+    assertRds(() -> member("x", r -> r.dbInstanceClass("db.serverless")), "InvalidParameterCombination", 400);
+    assertRds(() -> rds.modifyDBCluster(r -> r.dbClusterIdentifier("svc")
+        .serverlessV2ScalingConfiguration(c -> c.minCapacity(8.0).maxCapacity(4.0))), "InvalidParameterValue", 400);
+    assertRds(() -> rds.modifyDBCluster(r -> r.dbClusterIdentifier("svc")
+        .serverlessV2ScalingConfiguration(c -> c.minCapacity(0.7).maxCapacity(4.0))), "InvalidParameterValue", 400);
+
+    var c = rds.modifyDBCluster(r -> r.dbClusterIdentifier("svc")
+        .serverlessV2ScalingConfiguration(s -> s.minCapacity(0.5).maxCapacity(16.0))).dbCluster();
+    assertThat(c.status()).isEqualTo("available");
+    assertThat(c.serverlessV2ScalingConfiguration().maxCapacity()).isEqualTo(16.0);
+    member("x", r -> r.dbInstanceClass("db.serverless"));
+    rds.modifyDBInstance(r -> r.dbInstanceIdentifier("svc-1").dbInstanceClass("db.serverless").applyImmediately(true));
+  }
+
+  @Test
   void deleteNeedsAFinalSnapshotOrItsSkippingAndRespectsDeletionProtection() {
     rds.deleteDBInstance(r -> r.dbInstanceIdentifier("svc-1"));
     assertRds(() -> rds.deleteDBCluster(r -> r.dbClusterIdentifier("svc")), "InvalidParameterCombination", 400);

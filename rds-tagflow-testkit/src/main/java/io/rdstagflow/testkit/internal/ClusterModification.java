@@ -77,6 +77,7 @@ final class ClusterModification {
           clusters.timings().resettingMasterCredentials()));
     }
     if (!phases.isEmpty()) {
+      finishApplying(c);
       c.applying.putAll(during);
       c.passwordApplying = r.masterUserPassword() != null;
       if (newGroup != null) {
@@ -89,6 +90,19 @@ final class ClusterModification {
       c.settle(now);
     }
     return clusters.render(c, now);
+  }
+
+  /**
+   * Ends a modify whose phases are over but whose parameter group is still {@code applying}
+   * (the only activity an available cluster can have), with its changes applied.
+   */
+  private static void finishApplying(SimCluster c) {
+    if (c.activity != null) {
+      c.settings.putAll(c.applying);
+      c.applying.clear();
+      c.passwordApplying = false;
+      c.activity = null;
+    }
   }
 
   /** The log types exported after {@code CloudwatchLogsExportConfiguration}, if there is one. */

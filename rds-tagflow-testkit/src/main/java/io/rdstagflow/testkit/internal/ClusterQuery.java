@@ -78,8 +78,11 @@ final class ClusterQuery {
     }
     NavigableSet<String> candidates = named;
     if (candidates == null) {
-      candidates = new TreeSet<>(store.clusters.navigableKeySet());
-      candidates.addAll(lagged.keySet());
+      candidates = store.clusters.navigableKeySet();
+      if (!lagged.isEmpty()) {
+        candidates = new TreeSet<>(candidates);
+        candidates.addAll(lagged.keySet());
+      }
     }
     if (r.marker() != null) {
       candidates = candidates.tailSet(r.marker(), true);
@@ -139,7 +142,8 @@ final class ClusterQuery {
     if (c == null) {
       return null;
     }
-    clusters.settle(c, now);
+    // Settled, not retired: the clusters' index may be the one being walked.
+    c.settle(now);
     return c.gone ? null : clusters.render(c, now);
   }
 }

@@ -4,6 +4,8 @@ import java.util.List;
 import java.util.function.BiConsumer;
 import software.amazon.awssdk.services.rds.model.ClusterPendingModifiedValues;
 import software.amazon.awssdk.services.rds.model.DBCluster;
+import software.amazon.awssdk.services.rds.model.ServerlessV2ScalingConfiguration;
+import software.amazon.awssdk.services.rds.model.ServerlessV2ScalingConfigurationInfo;
 import software.amazon.awssdk.services.rds.model.VpcSecurityGroupMembership;
 
 /**
@@ -46,6 +48,17 @@ enum ClusterSetting {
   LOG_EXPORTS("EnableCloudwatchLogsExports", Timing.WITH_MODIFYING,
       (b, v) -> b.enabledCloudwatchLogsExports(((List<?>) v).stream().map(String.class::cast)
           .toList()), null),
+  /**
+   * Aurora Serverless v2's capacity range, which members of class {@code db.serverless} need;
+   * a change scales the members without an outage, so the fake applies it with the call.
+   */
+  SERVERLESS_V2("ServerlessV2ScalingConfiguration", Timing.AT_ONCE,
+      (b, v) -> {
+        ServerlessV2ScalingConfiguration c = (ServerlessV2ScalingConfiguration) v;
+        b.serverlessV2ScalingConfiguration(ServerlessV2ScalingConfigurationInfo.builder()
+            .minCapacity(c.minCapacity()).maxCapacity(c.maxCapacity())
+            .secondsUntilAutoPause(c.secondsUntilAutoPause()).build());
+      }, null),
   /** Set when creating or restoring; ModifyDBCluster has no member for it. */
   SUBNET_GROUP("DBSubnetGroupName", Timing.WITH_MODIFYING,
       (b, v) -> b.dbSubnetGroup((String) v), null);

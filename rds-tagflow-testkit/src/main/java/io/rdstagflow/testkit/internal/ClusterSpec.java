@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import software.amazon.awssdk.core.SdkPojo;
+import software.amazon.awssdk.services.rds.model.ServerlessV2ScalingConfiguration;
 
 /**
  * The settings of a new cluster, read once from whichever request made it (CreateDBCluster and
@@ -56,7 +57,7 @@ final class ClusterSpec {
       case VPC_SECURITY_GROUPS -> List.of(EngineDefaults.SECURITY_GROUP);
       case PORT -> EngineDefaults.port(engine);
       case SUBNET_GROUP -> EngineDefaults.SUBNET_GROUP;
-      case LOG_EXPORTS -> null;
+      case LOG_EXPORTS, SERVERLESS_V2 -> null;
     };
   }
 
@@ -76,6 +77,25 @@ final class ClusterSpec {
     return engine;
   }
 
+  /**
+   * Serverless v2 capacities: both given, in half steps, the minimum 0 to 256, the maximum 1 to
+   * 256 and not below the minimum (API reference and Aurora user guide).
+   */
+  private static String scalingViolation(ServerlessV2ScalingConfiguration c) {
+    Double min = c.minCapacity();
+    Double max = c.maxCapacity();
+    if (min == null || max == null) {
+      return "ServerlessV2ScalingConfiguration needs both MinCapacity and MaxCapacity.";
+    }
+    if (min < 0 || min > 256 || max < 1 || max > 256 || min * 2 != Math.rint(min * 2)
+        || max * 2 != Math.rint(max * 2) || min > max) {
+      return "Invalid ServerlessV2ScalingConfiguration: MinCapacity " + min + ", MaxCapacity "
+          + max + " (capacities are half steps, the minimum 0 to 256, the maximum 1 to 256 and "
+          + "not below the minimum).";
+    }
+    return null;
+  }
+
   /** Refuses settings that RDS refuses for a cluster of {@code engine}, with its error code. */
   static void check(Map<ClusterSetting, Object> after, String engine, String rid) {
     Integer retention = (Integer) after.get(ClusterSetting.BACKUP_RETENTION);
@@ -84,6 +104,11 @@ final class ClusterSpec {
     Integer port = (Integer) after.get(ClusterSetting.PORT);
     RdsErrors.invalidIf(port != null && (port < 1150 || port > 65535)
         ? "Port must be a value from 1150 to 65535, not " + port + "." : null, rid);
+    ServerlessV2ScalingConfiguration scaling =
+        (ServerlessV2ScalingConfiguration) after.get(ClusterSetting.SERVERLESS_V2);
+    if (scaling != null) {
+      RdsErrors.invalidIf(scalingViolation(scaling), rid);
+    }
     Object logs = after.get(ClusterSetting.LOG_EXPORTS);
     Set<String> valid = LOG_TYPES.get(engine);
     if (logs != null && valid != null) {

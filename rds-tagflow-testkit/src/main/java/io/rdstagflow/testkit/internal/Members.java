@@ -108,6 +108,10 @@ final class Members {
     int tier = r.promotionTier() == null ? 1 : r.promotionTier();
     RdsErrors.invalidIf(tier < 0 || tier > 15
         ? "PromotionTier must be a value from 0 to 15, not " + tier + "." : null, rid);
+    RdsErrors.combinationIf("db.serverless".equals(r.dbInstanceClass())
+        && c.get(ClusterSetting.SERVERLESS_V2) == null
+        ? "A db.serverless DB instance needs the DB cluster's ServerlessV2ScalingConfiguration; "
+            + "set it on the cluster first." : null, rid);
     if (!"available".equals(c.statusAt(now))) {
       throw RdsErrors.error("InvalidDBClusterStateFault", "DB cluster " + c.id + " is "
           + c.statusAt(now) + ": DB instances can be created only in an available cluster.", rid);
@@ -118,7 +122,7 @@ final class Members {
     SimInstance i = instances.create(asCluster, now, rid, alreadyAvailable,
         clusters.timings().memberCreating());
     store.clusterOf.put(i, c);
-    c.liveMembers().add(i);
+    c.members.add(i);
     c.promotionTiers.put(i, tier);
     // The first member is the writer; later ones are readers.
     c.writer(now);
@@ -141,6 +145,10 @@ final class Members {
           ? "The specified DB Instance is a member of a cluster. Modify " + e.getValue()
               + " for the DB Cluster using the ModifyDbCluster API" : null, rid);
     }
+    RdsErrors.combinationIf("db.serverless".equals(r.dbInstanceClass())
+        && store.clusterOf.get(i).get(ClusterSetting.SERVERLESS_V2) == null
+        ? "A db.serverless DB instance needs the DB cluster's ServerlessV2ScalingConfiguration; "
+            + "set it on the cluster first." : null, rid);
     return r;
   }
 
