@@ -4,6 +4,7 @@ import static io.rdstagflow.aws.ClusterFixture.ID;
 import static io.rdstagflow.aws.ClusterFixture.WRITER;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.rdstagflow.core.Flow;
 import io.rdstagflow.core.OperationStatus;
 import io.rdstagflow.core.OperationStatus.State;
 import io.rdstagflow.core.OperationToken;
@@ -304,5 +305,27 @@ class ClusterFlowOnFakeRdsTest {
     assertThat(f.rds.calls().render()).doesNotContain(secrets);
     assertThat(f.cluster().toString()).doesNotContain(secrets);
     assertThat(new SdkClusterGateway(f.rds).describe(ID).orElseThrow().toString()).doesNotContain(secrets);
+  }
+
+  @Test
+  void aServerlessV2CapacityIsSetOnceAndVerifiedOnTheDescribe() {
+    Flow serverless = ReadyClusterFlows.restoreFromSnapshot(f.rds)
+        .members(ClusterMembers.builder().instance(b -> b.dbInstanceClass("db.serverless")).build())
+        .settings(b -> b.serverlessV2ScalingConfiguration(c -> c.minCapacity(0.5).maxCapacity(8.0)))
+        .masterPassword(f.passwords)
+        .build();
+    TagStateMachine engine = TagStateMachine.builder(new SdkClusterGateway(f.rds)).flow(serverless).clock(f.clock)
+        .settleTime(Duration.ofSeconds(30)).build();
+    OperationToken token = new ClusterStarter(f.rds, engine).restoreFromSnapshot(serverless, Map.of(),
+        r -> r.dbClusterIdentifier(ID).snapshotIdentifier("nightly").engine("aurora-postgresql")
+            .serverlessV2ScalingConfiguration(c -> c.minCapacity(0.5).maxCapacity(2.0)));
+
+    PollHistory history = f.pollUntilDone(() -> engine.poll(ID, token));
+
+    assertThat(history.succeeded()).as(history.render()).isTrue();
+    assertThat(f.cluster().serverlessV2ScalingConfiguration().maxCapacity()).isEqualTo(8.0);
+    assertThat(f.rds.calls().all()).filteredOn(c -> c.operation().equals("ModifyDBCluster")).singleElement()
+        .satisfies(c -> assertThat(((ModifyDbClusterRequest) c.request()).serverlessV2ScalingConfiguration()
+            .maxCapacity()).isEqualTo(8.0));
   }
 }
