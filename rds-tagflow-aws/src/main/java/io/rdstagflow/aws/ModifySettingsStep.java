@@ -259,7 +259,7 @@ public final class ModifySettingsStep implements Step {
     return wanted;
   }
 
-  private static boolean isUnset(Object value) {
+  static boolean isUnset(Object value) {
     return value == null || (value instanceof Collection<?> c && c.isEmpty());
   }
 
@@ -280,7 +280,7 @@ public final class ModifySettingsStep implements Step {
     return false;
   }
 
-  private static boolean isSet(Object value) {
+  static boolean isSet(Object value) {
     if (value == null || (value instanceof Collection<?> c && c.isEmpty())) {
       return false;
     }
@@ -296,7 +296,7 @@ public final class ModifySettingsStep implements Step {
   }
 
   /** A value for a reason: lists space-separated and sorted, absent as {@code none}. */
-  private static String show(Object value) {
+  static String show(Object value) {
     if (value == null) {
       return "none";
     }

@@ -137,13 +137,13 @@ public final class ReadyFlows {
   }
 
   /** Policies and further steps, as both builders take them; applied to a core builder at the end. */
-  private static final class Extras {
-    private final List<Step> steps = new ArrayList<>();
+  static final class Extras {
+    final List<Step> steps = new ArrayList<>();
     private final List<StepPolicy> policies = new ArrayList<>();
-    private RetryPolicy retry = RetryPolicy.defaults();
-    private Deadline stepDeadline;
-    private Deadline flowDeadline;
-    private int version = 1;
+    RetryPolicy retry = RetryPolicy.defaults();
+    Deadline stepDeadline;
+    Deadline flowDeadline;
+    int version = 1;
 
     void then(Step step, StepPolicy policy) {
       steps.add(Objects.requireNonNull(step, "step"));

@@ -20,16 +20,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.SdkField;
+import software.amazon.awssdk.core.SdkPojo;
 import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
 import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.rds.RdsClient;
 import software.amazon.awssdk.services.rds.model.DBInstance;
 import software.amazon.awssdk.services.rds.model.DBParameterGroupStatus;
+import software.amazon.awssdk.services.rds.model.DbClusterNotFoundException;
 import software.amazon.awssdk.services.rds.model.DbInstanceNotFoundException;
 import software.amazon.awssdk.services.rds.model.DescribeDbInstancesResponse;
 import software.amazon.awssdk.services.rds.model.Filter;
-import software.amazon.awssdk.services.rds.model.PendingModifiedValues;
 import software.amazon.awssdk.services.rds.model.Tag;
 
 /**
@@ -66,6 +67,7 @@ public final class SdkRdsGateway implements RdsGateway {
 
   private static final Logger log = LoggerFactory.getLogger(SdkRdsGateway.class);
   private static final String INVALID_STATE = "InvalidDBInstanceState";
+  private static final String INVALID_CLUSTER_STATE = "InvalidDBClusterStateFault";
 
   private final RdsClient rds;
 
@@ -134,6 +136,15 @@ public final class SdkRdsGateway implements RdsGateway {
    * are followed so a wrapped SDK exception is classified by what it wraps.
    */
   public static ErrorClassification classifyError(Throwable error) {
+    return classifyError(error, false);
+  }
+
+  /**
+   * The classification for a gateway of instances ({@code cluster} false) or of Aurora clusters
+   * ({@code cluster} true: {@code DBClusterNotFoundFault} is not found, {@code DBInstanceNotFound}
+   * of a member is permanent, {@code InvalidDBClusterStateFault} is transient).
+   */
+  static ErrorClassification classifyError(Throwable error, boolean cluster) {
     for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
       if (t instanceof ApiBudgetExhaustedException) {
         // Refused before it was sent (the SDK may wrap what an interceptor throws).
@@ -142,7 +153,7 @@ public final class SdkRdsGateway implements RdsGateway {
     }
     for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
       if (t instanceof AwsServiceException e) {
-        return classifyService(e);
+        return classifyService(e, cluster);
       }
       if (t instanceof ApiCallTimeoutException || t instanceof ApiCallAttemptTimeoutException) {
         return ErrorClassification.transientError(t.getClass().getSimpleName());
@@ -159,13 +170,17 @@ public final class SdkRdsGateway implements RdsGateway {
     return ErrorClassification.permanent(error.getClass().getSimpleName());
   }
 
-  private static ErrorClassification classifyService(AwsServiceException e) {
+  private static ErrorClassification classifyService(AwsServiceException e, boolean cluster) {
     String code = e.awsErrorDetails() != null && e.awsErrorDetails().errorCode() != null
         ? e.awsErrorDetails().errorCode() : "HTTP " + e.statusCode();
     ErrorClassification classified;
-    if (e instanceof DbInstanceNotFoundException || code.startsWith("DBInstanceNotFound")) {
+    boolean notFound = cluster
+        ? e instanceof DbClusterNotFoundException || code.startsWith("DBClusterNotFound")
+        : e instanceof DbInstanceNotFoundException || code.startsWith("DBInstanceNotFound");
+    if (notFound) {
       classified = ErrorClassification.notFound(code);
-    } else if (e.isThrottlingException() || e.statusCode() >= 500 || INVALID_STATE.equals(code)) {
+    } else if (e.isThrottlingException() || e.statusCode() >= 500 || INVALID_STATE.equals(code)
+        || (cluster && INVALID_CLUSTER_STATE.equals(code))) {
       classified = ErrorClassification.transientError(code);
     } else {
       classified = ErrorClassification.permanent(code);
@@ -218,7 +233,7 @@ public final class SdkRdsGateway implements RdsGateway {
   }
 
   /** The names of the fields RDS lists as pending; empty lists count as nothing pending. */
-  static Set<String> pendingNames(PendingModifiedValues pending) {
+  static Set<String> pendingNames(SdkPojo pending) {
     if (pending == null) {
       return Set.of();
     }

@@ -96,4 +96,43 @@ class ReadmeAwsExamplesTest {
     assertThat(tagflow.flow(ReadyFlows.ENGINE_UPGRADE).steps()).extracting(Step::name)
         .containsExactly("snapshot", "upgrade", "extensions");
   }
+
+  @Test
+  void wiringTheReadyClusterFlows() {
+    FakeRds fake = FakeRds.create();
+    fake.givenClusterSnapshot(s -> s.dbClusterSnapshotIdentifier("nightly-cluster").engine("aurora-postgresql"));
+    fake.givenClusterParameterGroup("broker-apg16", "aurora-postgresql16");
+    RdsClient rds = fake; // in production: your own RdsClient
+    PasswordSource passwords = DerivedPasswordSource.fromSeed("a-long-random-seed-from-your-secret-store");
+
+    // README: "Aurora clusters"
+    ClusterMembers members = ClusterMembers.builder()
+        .instance((ctx, b) -> b.dbInstanceClass(ctx.parameter("instance-class")))   // the writer's and readers' request
+        .readers(ctx -> Integer.parseInt(ctx.parameter("readers")))
+        .build();
+    RdsTagflow tagflow = RdsTagflow.builder(rds)
+        .clusterFlow(ready -> ready.restoreFromSnapshot()
+            .members(members)
+            .settings(b -> b.dbClusterParameterGroupName("broker-apg16").backupRetentionPeriod(7))
+            .masterPassword(passwords)
+            .build())
+        .clusterFlow(ready -> ready.updatePlan()
+            .instanceClass(ctx -> ctx.parameter("instance-class"))
+            .members(members)
+            .build())
+        .clusterFlow(ready -> ready.delete().finalSnapshot(ctx -> ctx.instanceId() + "-final").build())
+        .build();
+    TagStateMachine clusters = tagflow.clusterEngine(); // polls with the cluster's identifier
+
+    OperationToken token = tagflow.clusterStarter().restoreFromSnapshot(ReadyClusterFlows.RESTORE_FROM_SNAPSHOT,
+        Map.of("instance-class", "db.r6g.large", "readers", "1"),
+        r -> r.dbClusterIdentifier("svc-1234").snapshotIdentifier("nightly-cluster").engine("aurora-postgresql"));
+    // end of sample
+
+    assertThat(tagflow.clusterFlow(ReadyClusterFlows.RESTORE_FROM_SNAPSHOT).steps()).extracting(Step::name)
+        .containsExactly("writer", "readers", "settings", "reboot", "users");
+    assertThat(token.flowName()).contains("restore-cluster-from-snapshot");
+    assertThat(clusters.inspect("svc-1234").operation().orElseThrow().parameters())
+        .containsEntry("readers", "1");
+  }
 }

@@ -11,8 +11,8 @@ public enum FailureKind {
 
   /**
    * The instance does not exist: without a token, or with a flow's token once the grace for a
-   * describe that does not list a new instance yet has passed. (A deletion's token answers
-   * {@code succeeded} instead.)
+   * describe that does not list a new instance yet has passed. (A deletion's token, and the
+   * token of a {@link Flow#isDeletion() deletion flow}, answer {@code succeeded} instead.)
    */
   INSTANCE_NOT_FOUND,
 

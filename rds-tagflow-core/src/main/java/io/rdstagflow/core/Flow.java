@@ -32,6 +32,7 @@ public final class Flow {
   private final List<StepPolicy> policies;
   private final Deadline deadline;
   private final String fingerprint;
+  private final boolean deletion;
 
   private Flow(Builder b) {
     this.name = b.name;
@@ -43,6 +44,7 @@ public final class Flow {
     }
     this.policies = List.copyOf(resolved);
     this.deadline = b.flowDeadline;
+    this.deletion = b.deletion;
     int h = 17;
     for (Step s : steps) {
       h = 31 * h + s.name().hashCode();
@@ -97,6 +99,14 @@ public final class Flow {
     return deadline;
   }
 
+  /**
+   * {@code true} for a flow that deletes the resource it runs on ({@link Builder#deletion()}):
+   * polled with its token, a resource that is gone answers {@code succeeded}.
+   */
+  public boolean isDeletion() {
+    return deletion;
+  }
+
   /** The position (0-based) of the step with this name, or -1. */
   public int indexOf(String stepName) {
     for (int i = 0; i < steps.size(); i++) {
@@ -134,6 +144,7 @@ public final class Flow {
     private Deadline stepDeadline = DEFAULT_STEP_DEADLINE;
     private Deadline flowDeadline = DEFAULT_FLOW_DEADLINE;
     private int version = 1;
+    private boolean deletion;
 
     private Builder(String name) {
       checkName("flow name", name);
@@ -199,6 +210,18 @@ public final class Flow {
     /** How long the whole flow may take from its start. */
     public Builder flowDeadline(Deadline deadline) {
       this.flowDeadline = Objects.requireNonNull(deadline, "deadline");
+      return this;
+    }
+
+    /**
+     * Makes it a flow that deletes the resource it runs on (an Aurora cluster deletes its members,
+     * then itself): polled with its token, a describe that finds the resource no more answers
+     * {@code succeeded} ("gone"), as a deletion's token does, instead of failing it as not found.
+     * Its steps see the resource while it exists; those that act while it is {@code deleting}
+     * declare it in {@link Step#repairs()}.
+     */
+    public Builder deletion() {
+      this.deletion = true;
       return this;
     }
 

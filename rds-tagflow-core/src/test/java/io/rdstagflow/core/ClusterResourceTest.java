@@ -59,6 +59,18 @@ class ClusterResourceTest {
   }
 
   @Test
+  void aMemberInABrokenStatusIsTheKindOfTheFailureAlsoWhenTheRecordAnswers() {
+    OperationToken token = f.restore();
+    cluster("available", writer("available", "in-sync"), reader("failed"));
+    f.engine().poll(ID, token);
+
+    PollResult again = f.engine().pollResult(ID, token);
+
+    assertThat(again.status().state()).isEqualTo(State.FAILED);
+    assertThat(again.failure()).contains(FailureKind.INSTANCE_STATUS);
+  }
+
+  @Test
   void aMembersGroupPendingRebootIsTheClustersAndSettledNeedsEveryMember() {
     RdsInstance pending = RdsInstance.builder("c").status("available")
         .cluster(List.of(writer("available", RdsInstance.PENDING_REBOOT))).build();

@@ -10,7 +10,11 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
 import software.amazon.awssdk.services.rds.RdsClient;
+import software.amazon.awssdk.services.rds.model.CreateDbClusterRequest;
 import software.amazon.awssdk.services.rds.model.CreateDbInstanceRequest;
+import software.amazon.awssdk.services.rds.model.DBCluster;
+import software.amazon.awssdk.services.rds.model.DBClusterParameterGroup;
+import software.amazon.awssdk.services.rds.model.DBClusterSnapshot;
 import software.amazon.awssdk.services.rds.model.DBInstance;
 import software.amazon.awssdk.services.rds.model.DBParameterGroup;
 import software.amazon.awssdk.services.rds.model.DBSnapshot;
@@ -58,6 +62,25 @@ import software.amazon.awssdk.services.rds.model.DBSnapshot;
  * RDS's rules and errors (identifiers, tag rules, instance states) are enforced with the SDK's
  * exception types, error codes and HTTP statuses. {@code docs/fidelity.md} lists what is
  * simulated, what is not and every known difference from RDS.
+ *
+ * <h2>Aurora clusters</h2>
+ *
+ * <p>Aurora DB clusters ({@code aurora-postgresql}, {@code aurora-mysql}) and their member
+ * instances, with the instances' fidelity: CreateDBCluster, RestoreDBClusterFromSnapshot,
+ * RestoreDBClusterToPointInTime, DescribeDBClusters, ModifyDBCluster, DeleteDBCluster,
+ * CreateDBClusterSnapshot, DescribeDBClusterSnapshots, CreateDBClusterParameterGroup and
+ * DescribeDBClusterParameterGroups, and the instance operations on members (CreateDBInstance with
+ * a {@code DBClusterIdentifier}, DescribeDBInstances with the {@code db-cluster-id} filter,
+ * ModifyDBInstance, RebootDBInstance, DeleteDBInstance), the tag operations on cluster ARNs
+ * ({@link #clusterArn}). A restore only restores the cluster, as RDS's does: its members are
+ * created once it is {@code available}. Each cluster shows its members
+ * ({@code DBClusterMembers}, the writer first created), their cluster parameter group status
+ * ({@code applying}, {@code pending-reboot} until each is rebooted), its pending values
+ * ({@code PendingModifiedValues}) while {@code modifying} or
+ * {@code resetting-master-credentials}; RDS's refusals (a member created in a cluster not
+ * available, a setting the cluster manages set on a member, a cluster deleted with members, 50
+ * tags) are its errors. Durations come from {@link LifecycleTimings#clusters()}; each cluster
+ * has a {@link #clusterHistory history}; {@link Faults#failCluster} fails one.
  *
  * <h2>Around it</h2>
  *
@@ -224,6 +247,69 @@ public interface FakeRds extends RdsClient {
    * @throws IllegalArgumentException if there is no such instance
    */
   void runMaintenance(String instanceId);
+
+  /**
+   * The ARN RDS would give the DB cluster {@code clusterId} in this fake's region and account,
+   * e.g. {@code arn:aws:rds:us-east-1:123456789012:cluster:mycluster}, whether or not it exists:
+   * the resource name the tag operations take for it.
+   */
+  String clusterArn(String clusterId);
+
+  /**
+   * Creates an Aurora DB cluster that is already {@code available}, as if created long ago, for a
+   * test that starts from a running cluster (add its members with {@link #givenInstance} and a
+   * {@code DBClusterIdentifier}). Validated as CreateDBCluster validates it
+   * ({@code Engine}, {@code MasterUsername} and {@code MasterUserPassword} required); not recorded
+   * in the call log.
+   *
+   * @return the cluster as DescribeDBClusters shows it
+   * @throws software.amazon.awssdk.services.rds.model.RdsException with the error
+   *         CreateDBCluster would give
+   * @throws UnsupportedByFakeRdsException if the request sets a field the fake does not simulate
+   *         and the builder did not opt into
+   */
+  DBCluster givenCluster(Consumer<CreateDbClusterRequest.Builder> request);
+
+  /**
+   * Puts an {@code available} manual DB cluster snapshot in place, as if taken long ago, for a
+   * test that restores a cluster from it. Not recorded in the call log. Its {@code TagList} serves
+   * both as its own tags and as its source cluster's tags at the time, which a restore without
+   * tags copies.
+   *
+   * <p>{@code DBClusterSnapshotIdentifier} is required; {@code Engine} defaults to
+   * {@code aurora-postgresql}, {@code EngineVersion} to the engine's default ({@code 16.4}),
+   * {@code MasterUsername} to {@code postgres}, {@code Port} to the engine's,
+   * {@code DBClusterIdentifier} to the snapshot identifier; {@code StorageEncrypted},
+   * {@code KmsKeyId} and {@code IAMDatabaseAuthenticationEnabled} are kept.
+   *
+   * @return the snapshot as DescribeDBClusterSnapshots shows it
+   * @throws software.amazon.awssdk.services.rds.model.RdsException with the error RDS would give
+   *         for an invalid identifier or tag, or an identifier already taken
+   */
+  DBClusterSnapshot givenClusterSnapshot(Consumer<DBClusterSnapshot.Builder> snapshot);
+
+  /**
+   * Puts a DB cluster parameter group in place, as if created long ago; validated as
+   * CreateDBClusterParameterGroup validates it, not recorded in the call log. Its description is
+   * {@code "Cluster parameter group <name> given by the test"}.
+   *
+   * @param family e.g. {@code aurora-postgresql16}
+   * @return the group as DescribeDBClusterParameterGroups shows it
+   * @throws software.amazon.awssdk.services.rds.model.RdsException with the error
+   *         CreateDBClusterParameterGroup would give
+   */
+  DBClusterParameterGroup givenClusterParameterGroup(String name, String family);
+
+  /**
+   * The status and tag history of a DB cluster, also after it was deleted; its members' are
+   * {@link #history(String)}.
+   *
+   * @param clusterId the identifier, in any case
+   */
+  Optional<ClusterHistory> clusterHistory(String clusterId);
+
+  /** The histories of all clusters the fake has known, in the order they were created. */
+  List<ClusterHistory> clusterHistories();
 
   /**
    * Builds a {@link FakeRds}. Not thread-safe; the fake it builds is.

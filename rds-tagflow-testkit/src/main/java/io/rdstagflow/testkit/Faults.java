@@ -33,10 +33,12 @@ public interface Faults {
   Faults throttleShare(double share);
 
   /**
-   * The next call of {@code operation} (e.g. {@code "ModifyDBInstance"}) fails with
-   * {@code errorCode}, with the HTTP status RDS uses for that code (404 for the not-found codes,
-   * 500 for {@code InternalFailure}, 503 for {@code ServiceUnavailable}, else 400) and the SDK's
-   * modeled exception type where there is one. Several calls queue up, per operation.
+   * The next call of {@code operation} (e.g. {@code "ModifyDBInstance"}, {@code "ModifyDBCluster"})
+   * fails with {@code errorCode}, with the HTTP status RDS uses for that code (404 for the
+   * not-found codes, 500 for {@code InternalFailure}, 503 for {@code ServiceUnavailable}, else
+   * 400) and the SDK's modeled exception type where there is one (a refused modify:
+   * {@code failNext("ModifyDBCluster", "InvalidDBClusterStateFault")}). Several calls queue up,
+   * per operation.
    *
    * @throws IllegalArgumentException if {@code operation} is not one the fake supports
    */
@@ -52,12 +54,29 @@ public interface Faults {
 
   /**
    * For {@code lag} after each write to an instance, DescribeDBInstances shows the instance as it
-   * was just before that write, tags included, as an eventually consistent read may.
+   * was just before that write, tags included, as an eventually consistent read may; and
+   * DescribeDBClusters a cluster after each write to it (a member created or deleted included).
    * {@link Duration#ZERO} turns it off.
    *
    * @throws IllegalArgumentException if {@code lag} is negative
    */
   Faults describeLag(Duration lag);
+
+  /**
+   * The Aurora DB cluster goes to {@code status} (e.g. {@code failed},
+   * {@code inaccessible-encryption-credentials}) now and stays there; an activity under way is
+   * abandoned. Its member instances are instances: fail one with {@link #failInstance}.
+   *
+   * @throws IllegalArgumentException if there is no such cluster
+   */
+  Faults failCluster(String clusterId, String status);
+
+  /**
+   * As {@link #failCluster(String, String)}, {@code delay} from now on the fake's clock.
+   *
+   * @throws IllegalArgumentException if there is no such cluster or {@code delay} is negative
+   */
+  Faults failClusterAfter(String clusterId, String status, Duration delay);
 
   /**
    * The instance goes to {@code status} (e.g. {@code failed}, {@code incompatible-restore},

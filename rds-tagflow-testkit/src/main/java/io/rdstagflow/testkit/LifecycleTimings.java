@@ -11,8 +11,9 @@ import java.util.Objects;
  * restoring 10 minutes, modifying 3 minutes (a new parameter group is {@code applying} for the
  * same 3 minutes and then {@code pending-reboot}), resetting the master credentials 2 minutes,
  * rebooting 2 minutes, deleting 5 minutes, a snapshot 4 minutes, an engine version upgrade 15
- * minutes. {@link #instant()} makes every activity finish at once, for tests that do not care about
- * time.
+ * minutes; Aurora clusters and their members
+ * as {@link ClusterTimings#defaults()} says. {@link #instant()} makes every activity finish at once,
+ * for tests that do not care about time.
  *
  * <p>Immutable and thread-safe.
  *
@@ -27,6 +28,7 @@ import java.util.Objects;
  * @param snapshotting               a snapshot's {@code creating} before it is {@code available}
  * @param upgrading                  {@code upgrading} after a ModifyDBInstance that changes the
  *                                   engine version (one hop: RDS upgrades one version per modify)
+ * @param clusters                   the Aurora DB clusters' and their member instances' timings
  */
 public record LifecycleTimings(
     Duration creating,
@@ -36,7 +38,8 @@ public record LifecycleTimings(
     Duration rebooting,
     Duration deleting,
     Duration snapshotting,
-    Duration upgrading) {
+    Duration upgrading,
+    ClusterTimings clusters) {
 
   /**
    * @throws NullPointerException     if a duration is {@code null}
@@ -51,19 +54,35 @@ public record LifecycleTimings(
     check(deleting, "deleting");
     check(snapshotting, "snapshotting");
     check(upgrading, "upgrading");
+    Objects.requireNonNull(clusters, "clusters");
   }
 
   /**
-   * The timings without an upgrade time of their own: an engine version upgrade takes as long as
-   * {@code creating}.
+   * The instance timings, an upgrade among them, with the clusters' {@link ClusterTimings#defaults()
+   * defaults}.
    *
    * @throws NullPointerException     if a duration is {@code null}
    * @throws IllegalArgumentException if a duration is negative
    */
   public LifecycleTimings(Duration creating, Duration modifying, Duration applyingParameterGroup,
-      Duration resettingMasterCredentials, Duration rebooting, Duration deleting, Duration snapshotting) {
-    this(creating, modifying, applyingParameterGroup, resettingMasterCredentials, rebooting, deleting,
-        snapshotting, creating);
+      Duration resettingMasterCredentials, Duration rebooting, Duration deleting,
+      Duration snapshotting, Duration upgrading) {
+    this(creating, modifying, applyingParameterGroup, resettingMasterCredentials, rebooting,
+        deleting, snapshotting, upgrading, ClusterTimings.defaults());
+  }
+
+  /**
+   * The instance timings without an upgrade time of their own (an engine version upgrade takes as
+   * long as {@code creating}), with the clusters' {@link ClusterTimings#defaults() defaults}.
+   *
+   * @throws NullPointerException     if a duration is {@code null}
+   * @throws IllegalArgumentException if a duration is negative
+   */
+  public LifecycleTimings(Duration creating, Duration modifying, Duration applyingParameterGroup,
+      Duration resettingMasterCredentials, Duration rebooting, Duration deleting,
+      Duration snapshotting) {
+    this(creating, modifying, applyingParameterGroup, resettingMasterCredentials, rebooting,
+        deleting, snapshotting, creating, ClusterTimings.defaults());
   }
 
   private static void check(Duration d, String name) {
@@ -83,61 +102,101 @@ public record LifecycleTimings(
         Duration.ofMinutes(2),
         Duration.ofMinutes(5),
         Duration.ofMinutes(4),
-        Duration.ofMinutes(15));
+        Duration.ofMinutes(15),
+        ClusterTimings.defaults());
   }
 
   /** Every activity takes no time: each call's effect is visible to the next describe. */
   public static LifecycleTimings instant() {
     return new LifecycleTimings(
         Duration.ZERO, Duration.ZERO, Duration.ZERO, Duration.ZERO, Duration.ZERO, Duration.ZERO,
-        Duration.ZERO, Duration.ZERO);
+        Duration.ZERO, Duration.ZERO, ClusterTimings.instant());
   }
 
   /** A copy with another {@link #creating()} time (also used by restores). */
   public LifecycleTimings withCreating(Duration d) {
     return new LifecycleTimings(d, modifying, applyingParameterGroup, resettingMasterCredentials,
-        rebooting, deleting, snapshotting, upgrading);
+        rebooting, deleting, snapshotting, upgrading, clusters);
   }
 
   /** A copy with another {@link #modifying()} time. */
   public LifecycleTimings withModifying(Duration d) {
     return new LifecycleTimings(creating, d, applyingParameterGroup, resettingMasterCredentials,
-        rebooting, deleting, snapshotting, upgrading);
+        rebooting, deleting, snapshotting, upgrading, clusters);
   }
 
   /** A copy with another {@link #applyingParameterGroup()} time. */
   public LifecycleTimings withApplyingParameterGroup(Duration d) {
     return new LifecycleTimings(creating, modifying, d, resettingMasterCredentials, rebooting,
-        deleting, snapshotting, upgrading);
+        deleting, snapshotting, upgrading, clusters);
   }
 
   /** A copy with another {@link #resettingMasterCredentials()} time. */
   public LifecycleTimings withResettingMasterCredentials(Duration d) {
     return new LifecycleTimings(creating, modifying, applyingParameterGroup, d, rebooting, deleting,
-        snapshotting, upgrading);
+        snapshotting, upgrading, clusters);
   }
 
   /** A copy with another {@link #rebooting()} time. */
   public LifecycleTimings withRebooting(Duration d) {
     return new LifecycleTimings(creating, modifying, applyingParameterGroup,
-        resettingMasterCredentials, d, deleting, snapshotting, upgrading);
+        resettingMasterCredentials, d, deleting, snapshotting, upgrading, clusters);
   }
 
   /** A copy with another {@link #deleting()} time. */
   public LifecycleTimings withDeleting(Duration d) {
     return new LifecycleTimings(creating, modifying, applyingParameterGroup,
-        resettingMasterCredentials, rebooting, d, snapshotting, upgrading);
+        resettingMasterCredentials, rebooting, d, snapshotting, upgrading, clusters);
   }
 
   /** A copy with another {@link #snapshotting()} time. */
   public LifecycleTimings withSnapshotting(Duration d) {
     return new LifecycleTimings(creating, modifying, applyingParameterGroup,
-        resettingMasterCredentials, rebooting, deleting, d, upgrading);
+        resettingMasterCredentials, rebooting, deleting, d, upgrading, clusters);
+  }
+
+  /** A copy with other {@link #clusters()} timings. */
+  public LifecycleTimings withClusters(ClusterTimings d) {
+    return new LifecycleTimings(creating, modifying, applyingParameterGroup,
+        resettingMasterCredentials, rebooting, deleting, snapshotting, upgrading, d);
   }
 
   /** A copy with another {@link #upgrading()} time. */
   public LifecycleTimings withUpgrading(Duration d) {
     return new LifecycleTimings(creating, modifying, applyingParameterGroup,
-        resettingMasterCredentials, rebooting, deleting, snapshotting, d);
+        resettingMasterCredentials, rebooting, deleting, snapshotting, d, clusters);
+  }
+
+  /** A copy with another {@link ClusterTimings#creating() cluster creating} time. */
+  public LifecycleTimings withClusterCreating(Duration d) {
+    return withClusters(clusters.withCreating(d));
+  }
+
+  /** A copy with another {@link ClusterTimings#memberCreating() member creating} time. */
+  public LifecycleTimings withMemberCreating(Duration d) {
+    return withClusters(clusters.withMemberCreating(d));
+  }
+
+  /** A copy with another {@link ClusterTimings#modifying() cluster modifying} time. */
+  public LifecycleTimings withClusterModifying(Duration d) {
+    return withClusters(clusters.withModifying(d));
+  }
+
+  /**
+   * A copy with another {@link ClusterTimings#resettingMasterCredentials() cluster
+   * resetting-master-credentials} time.
+   */
+  public LifecycleTimings withClusterResettingMasterCredentials(Duration d) {
+    return withClusters(clusters.withResettingMasterCredentials(d));
+  }
+
+  /** A copy with another {@link ClusterTimings#deleting() cluster deleting} time. */
+  public LifecycleTimings withClusterDeleting(Duration d) {
+    return withClusters(clusters.withDeleting(d));
+  }
+
+  /** A copy with another {@link ClusterTimings#snapshotting() cluster snapshot} time. */
+  public LifecycleTimings withClusterSnapshotting(Duration d) {
+    return withClusters(clusters.withSnapshotting(d));
   }
 }

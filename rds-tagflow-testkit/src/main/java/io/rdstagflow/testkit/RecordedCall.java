@@ -3,6 +3,7 @@ package io.rdstagflow.testkit;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -47,6 +48,9 @@ public record RecordedCall(
 
   /** Operations that change something in RDS; every other supported operation only reads. */
   public static final Set<String> WRITE_OPERATIONS = Set.of(
+      "CreateDBCluster", "RestoreDBClusterFromSnapshot", "RestoreDBClusterToPointInTime",
+      "ModifyDBCluster", "DeleteDBCluster", "CreateDBClusterSnapshot",
+      "CreateDBClusterParameterGroup",
       "RestoreDBInstanceFromDBSnapshot",
       "RestoreDBInstanceToPointInTime",
       "CreateDBInstance",
@@ -92,6 +96,29 @@ public record RecordedCall(
   public RecordedCall(long sequence, String operation, Optional<String> instanceId,
       SdkRequest request, Instant at, Optional<String> errorCode) {
     this(sequence, operation, instanceId, request, at, errorCode, List.of(), Duration.ZERO);
+  }
+
+  /**
+   * The Aurora DB cluster the call names, lower-cased, when it names one: the
+   * {@code DBClusterIdentifier} of a cluster operation or of a member's CreateDBInstance, the
+   * cluster of a tag ARN ({@code arn:aws:rds:...:cluster:<id>}). {@link #instanceId()} names the
+   * instance of a call on a member.
+   */
+  public Optional<String> clusterId() {
+    if (request == null) {
+      return Optional.empty();
+    }
+    Optional<String> id = request.getValueForField("DBClusterIdentifier", String.class);
+    if (id.isEmpty()) {
+      id = request.getValueForField("ResourceName", String.class)
+          .map(arn -> arn.split(":", 7))
+          .filter(p -> p.length == 7 && p[0].equals("arn") && p[5].equals("cluster"))
+          .map(p -> p[6]);
+    }
+    return id.map(v -> {
+      String[] p = v.split(":", 7);
+      return (p.length == 7 && p[0].equals("arn") ? p[6] : v).toLowerCase(Locale.ROOT);
+    });
   }
 
   /** {@code true} when the call threw (an AWS error, an injected fault or a refusal). */

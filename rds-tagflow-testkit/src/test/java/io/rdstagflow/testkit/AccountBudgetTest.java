@@ -151,7 +151,7 @@ class AccountBudgetTest {
   @Test
   void callsTheFakeRefusesAsUnsupportedAndGivenResourcesTakeNoToken() {
     rds.givenInstances("db-", 10, t -> t.dbInstanceClass("db.t3.micro").engine("postgres"));
-    assertThatThrownBy(() -> rds.describeDBClusters(d -> { })).isInstanceOf(UnsupportedByFakeRdsException.class);
+    assertThatThrownBy(() -> rds.describeDBClusterEndpoints(d -> { })).isInstanceOf(UnsupportedByFakeRdsException.class);
     assertThat(rds.accountBudget().admittedCalls()).isZero();
     assertThat(rds.accountBudget().availableTokens()).isEqualTo(300.0);
   }

@@ -98,7 +98,7 @@ class CallLatencyTest {
         .accountRateLimit(0, 1).build();
     rds.describeDBInstances(d -> { });
     assertThatThrownBy(() -> rds.describeDBInstances(d -> { })).isInstanceOf(RdsException.class);
-    assertThatThrownBy(() -> rds.describeDBClusters(d -> { })).isInstanceOf(UnsupportedByFakeRdsException.class);
+    assertThatThrownBy(() -> rds.describeDBClusterEndpoints(d -> { })).isInstanceOf(UnsupportedByFakeRdsException.class);
     assertThat(latencies(rds)).containsExactly(Duration.ofMillis(30), Duration.ofMillis(30), Duration.ZERO);
   }
 
@@ -126,7 +126,7 @@ class CallLatencyTest {
     assertThatThrownBy(() -> rds.describeDBInstances(d -> d.dbInstanceIdentifier("nosuch")))
         .isInstanceOf(RdsException.class);
     assertThat(heard).hasSize(2);
-    assertThatThrownBy(() -> rds.describeDBClusters(d -> { })).isInstanceOf(UnsupportedByFakeRdsException.class);
+    assertThatThrownBy(() -> rds.describeDBClusterEndpoints(d -> { })).isInstanceOf(UnsupportedByFakeRdsException.class);
 
     assertThat(heard).containsExactlyElementsOf(rds.calls().all());
     assertThat(threads).containsOnly(Thread.currentThread());

@@ -83,7 +83,7 @@ class CallLogTest {
     return Stream.of(
         Arguments.of("DescribeEvents", (Consumer<RdsClient>) RdsClient::describeEvents),
         Arguments.of("StopDBInstance", (Consumer<RdsClient>) c -> c.stopDBInstance(r -> r.dbInstanceIdentifier("db1"))),
-        Arguments.of("DescribeDBClusters", (Consumer<RdsClient>) c -> c.describeDBClustersPaginator()),
+        Arguments.of("DescribeDBClusterEndpoints", (Consumer<RdsClient>) c -> c.describeDBClusterEndpointsPaginator()),
         Arguments.of("waiter()", (Consumer<RdsClient>) RdsClient::waiter),
         Arguments.of("ServiceClientConfiguration", (Consumer<RdsClient>) RdsClient::serviceClientConfiguration));
   }

@@ -11,6 +11,7 @@ import io.rdstagflow.aws.users.OtherLoginUsers;
 import io.rdstagflow.core.Flow;
 import io.rdstagflow.core.TagStateMachine;
 import io.rdstagflow.spring.RdsTagflowCustomizer;
+import io.rdstagflow.testkit.ClusterTimings;
 import io.rdstagflow.testkit.FakeRds;
 import io.rdstagflow.testkit.LifecycleTimings;
 import io.rdstagflow.testkit.VirtualClock;
@@ -48,7 +49,9 @@ public class BrokerConfiguration {
    */
   public static final LifecycleTimings FAKE_TIMINGS = new LifecycleTimings(Duration.ofSeconds(20),
       Duration.ofSeconds(6), Duration.ofSeconds(6), Duration.ofSeconds(4), Duration.ofSeconds(4),
-      Duration.ofSeconds(6), Duration.ofSeconds(4), Duration.ofSeconds(15));
+      Duration.ofSeconds(6), Duration.ofSeconds(4), Duration.ofSeconds(15))
+      .withClusters(new ClusterTimings(Duration.ofSeconds(20), Duration.ofSeconds(14), Duration.ofSeconds(4),
+          Duration.ofSeconds(4), Duration.ofSeconds(6), Duration.ofSeconds(8)));
 
   /*
    * The fake backend's seed: it protects nothing, since the fake keeps no password and runs no
@@ -176,7 +179,7 @@ public class BrokerConfiguration {
    * every login user but the master is locked (their credentials belong to the source's apps; this
    * broker's own bindings create new users). On the fake the step is recorded.
    */
-  private static BoundUsersStep usersStep(DatabaseUsers databaseUsers, PasswordSource passwords) {
+  static BoundUsersStep usersStep(DatabaseUsers databaseUsers, PasswordSource passwords) {
     if (databaseUsers instanceof RecordedDatabaseWork recorded) {
       return recorded.usersStep();
     }

@@ -39,7 +39,7 @@ public final class RdsCatalog {
     return PLANS.stream().filter(p -> p.id().equals(planId)).findFirst();
   }
 
-  /** The catalog as Spring Cloud Open Service Broker serves it. */
+  /** The catalog as Spring Cloud Open Service Broker serves it: this service, then Aurora's ({@link AuroraCatalog}). */
   public static Catalog catalog() {
     return Catalog.builder()
         .serviceDefinitions(ServiceDefinition.builder()
@@ -51,7 +51,7 @@ public final class RdsCatalog {
             .planUpdateable(true)
             .tags("postgres", "rds")
             .plans(PLANS.stream().map(RdsCatalog::toPlan).toList())
-            .build())
+            .build(), AuroraCatalog.service())
         .build();
   }
 

@@ -11,6 +11,7 @@ import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.cloud.servicebroker.exception.ServiceBrokerConcurrencyException;
 import org.springframework.cloud.servicebroker.exception.ServiceInstanceBindingDoesNotExistException;
 import org.springframework.cloud.servicebroker.exception.ServiceInstanceBindingExistsException;
@@ -52,6 +53,15 @@ public class RdsServiceInstanceBindingService implements ServiceInstanceBindingS
     this.users = Objects.requireNonNull(users, "users");
   }
 
+  /** The cluster engine, for bindings of the Aurora service's clusters; absent without it. */
+  private AuroraClusters aurora;
+
+  /** Binds the Aurora service's instances ({@link AuroraCatalog#SERVICE_ID}) on the cluster engine. */
+  @Autowired(required = false)
+  void setAurora(AuroraClusters aurora) {
+    this.aurora = aurora;
+  }
+
   @Override
   public Mono<CreateServiceInstanceBindingResponse> createServiceInstanceBinding(
       CreateServiceInstanceBindingRequest request) {
@@ -59,7 +69,7 @@ public class RdsServiceInstanceBindingService implements ServiceInstanceBindingS
   }
 
   private CreateServiceInstanceBindingResponse bind(CreateServiceInstanceBindingRequest request) {
-    RdsInstance instance = availableInstance(request.getServiceInstanceId())
+    RdsInstance instance = availableInstance(request.getServiceDefinitionId(), request.getServiceInstanceId())
         .orElseThrow(() -> new ServiceInstanceDoesNotExistException(request.getServiceInstanceId()));
     String user = InstanceIds.userName(request.getBindingId());
     String password = passwords.password(instance.id(), user);
@@ -112,7 +122,7 @@ public class RdsServiceInstanceBindingService implements ServiceInstanceBindingS
   private DeleteServiceInstanceBindingResponse unbind(DeleteServiceInstanceBindingRequest request) {
     String user = InstanceIds.userName(request.getBindingId());
     // OSB: 410 Gone for a binding that does not exist; an instance that does not exist has none.
-    Optional<RdsInstance> instance = availableInstance(request.getServiceInstanceId());
+    Optional<RdsInstance> instance = availableInstance(request.getServiceDefinitionId(), request.getServiceInstanceId());
     boolean bound = instance.flatMap(i -> users.login(i, masterPassword(i), user)).map(DatabaseUsers.Login::canLogin)
         .orElse(false);
     if (!bound) {
@@ -126,10 +136,11 @@ public class RdsServiceInstanceBindingService implements ServiceInstanceBindingS
 
 
   /**
-   * The instance, if it exists, when it can take database work now: no flow runs, it is
-   * available.
+   * The instance (the cluster, for the Aurora service), if it exists, when it can take database
+   * work now: no flow runs, it is available.
    */
-  private Optional<RdsInstance> availableInstance(String osbInstanceId) {
+  private Optional<RdsInstance> availableInstance(String serviceId, String osbInstanceId) {
+    TagStateMachine engine = aurora != null && AuroraClusters.isAurora(serviceId) ? aurora.engine() : this.engine;
     Inspection inspection;
     try {
       inspection = engine.inspect(InstanceIds.rdsId(osbInstanceId));

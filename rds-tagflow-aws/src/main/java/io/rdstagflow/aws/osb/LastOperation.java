@@ -8,6 +8,7 @@ import io.rdstagflow.core.OperationToken;
 import io.rdstagflow.core.PollResult;
 import io.rdstagflow.core.RdsCallException;
 import io.rdstagflow.core.TagStateMachine;
+import io.rdstagflow.core.UnknownFlowException;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Objects;
@@ -24,7 +25,8 @@ import java.util.Set;
  * <table>
  * <caption>How a broker maps it</caption>
  * <tr><th>outcome</th><th>HTTP</th></tr>
- * <tr><td>{@link LastOperationAnswer#httpStatus()}</td><td>200, 410 (a deletion that succeeded) or
+ * <tr><td>{@link LastOperationAnswer#httpStatus()}</td><td>200, 410 (a deletion, or a deletion flow such as a
+ *     cluster's, that succeeded) or
  *     404 (no such instance, polled without a deletion's token), with {@link LastOperationAnswer#body()}
  *     and {@code Retry-After} when {@link LastOperationAnswer#retryAfterSeconds()} is present</td></tr>
  * <tr><td>{@link InvalidOperationTokenException}</td><td>400: the operation is not a token this library
@@ -84,7 +86,7 @@ public final class LastOperation {
     OperationToken token = operation == null || operation.isEmpty() ? null : OperationToken.parse(operation);
     PollResult result = token == null ? engine.pollResult(instanceId) : engine.pollResult(instanceId, token);
     OperationStatus status = result.status();
-    boolean deletion = token != null && token.isDeletion();
+    boolean deletion = token != null && (token.isDeletion() || isDeletionFlow(token));
     int http = LastOperationAnswer.OK;
     if (deletion && status.state() == OperationStatus.State.SUCCEEDED) {
       http = LastOperationAnswer.GONE;
@@ -110,6 +112,18 @@ public final class LastOperation {
     // The engine puts its estimate on every in-progress answer.
     return new LastOperationAnswer(status, http, status.retryAfter().map(LastOperation::seconds)
         .map(OptionalLong::of).orElse(OptionalLong.empty()), usable, repeatable);
+  }
+
+  /** A token of a flow that deletes its resource (a cluster's deletion): its success is a 410 too. */
+  private boolean isDeletionFlow(OperationToken token) {
+    if (token.flowName().isEmpty()) {
+      return false;
+    }
+    try {
+      return engine.flow(token.flowName().get()).isDeletion();
+    } catch (UnknownFlowException e) {
+      return false;
+    }
   }
 
   /** The names of the flows that serve OSB updates. */

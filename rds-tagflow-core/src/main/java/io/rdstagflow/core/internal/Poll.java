@@ -153,7 +153,7 @@ final class Poll {
   // ---- answers that act on nothing ----
 
   private OperationStatus notFound() {
-    if (token != null && token.isDeletion()) {
+    if (token != null && (token.isDeletion() || isDeletionFlow(token))) {
       return OperationStatus.succeeded("instance " + instanceId + " is gone");
     }
     if (token != null && withinGrace(token.since())) {
@@ -162,6 +162,12 @@ final class Poll {
     }
     failure = FailureKind.INSTANCE_NOT_FOUND;
     return OperationStatus.failed("instance " + instanceId + " not found");
+  }
+
+  /** A flow token of a flow that deletes its resource ({@link Flow#isDeletion()}): gone is its success. */
+  private boolean isDeletionFlow(OperationToken token) {
+    Flow f = token.flowName().map(name -> s.flows().get(name, token.definition())).orElse(null);
+    return f != null && f.isDeletion();
   }
 
   private OperationStatus notVisible() {
@@ -236,7 +242,9 @@ final class Poll {
       return OperationStatus.succeeded("flow " + op.flowName() + " succeeded");
     }
     // The record keeps the reason, not its kind: the instance as described now and the failed step tell it.
-    failure = s.statusPolicy().isBroken(instance.status()) ? FailureKind.INSTANCE_STATUS
+    boolean broken = s.statusPolicy().isBroken(instance.status())
+        || instance.members().stream().anyMatch(m -> s.statusPolicy().isBroken(m.status()));
+    failure = broken ? FailureKind.INSTANCE_STATUS
         : op.failedStep().isPresent() ? FailureKind.STEP_FAILED : FailureKind.OPERATION;
     return OperationStatus.failed(op.failureDescription());
   }

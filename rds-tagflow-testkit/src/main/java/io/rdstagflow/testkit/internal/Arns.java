@@ -35,6 +35,10 @@ final class Arns {
     return arn("db", id.toLowerCase(Locale.ROOT));
   }
 
+  String clusterArn(String id) {
+    return arn("cluster", id.toLowerCase(Locale.ROOT));
+  }
+
   /** {@code true} if {@code region} and {@code account} are this fake's. */
   boolean ours(String region, String account) {
     return this.region.equals(region) && accountId.equals(account);
@@ -55,6 +59,15 @@ final class Arns {
     }
     String[] parts = arn.split(":", 7);
     return parts.length == 7 && parts[5].equals("db") ? parts[6] : null;
+  }
+
+  /** The cluster identifier a {@code cluster} ARN names, as written, or {@code null}. */
+  static String clusterFromArn(String arn) {
+    if (arn == null) {
+      return null;
+    }
+    String[] parts = arn.split(":", 7);
+    return parts.length == 7 && parts[5].equals("cluster") ? parts[6] : null;
   }
 
   /** The DB instance a request names, lower-cased, for the call log; {@code null} if none. */

@@ -21,25 +21,35 @@ final class EngineDefaults {
       case "postgres" -> "16.3";
       case "mysql" -> "8.0.39";
       case "mariadb" -> "10.11.9";
+      case "aurora-postgresql" -> "16.4";
+      case "aurora-mysql" -> "8.0.mysql_aurora.3.05.2";
       default -> "1.0";
     };
   }
 
   static int port(String engine) {
-    return engine.startsWith("postgres") ? 5432 : 3306;
+    return isPostgres(engine) ? 5432 : 3306;
   }
 
-  /** The parameter group family, e.g. {@code postgres16}, {@code mysql8.0}. */
+  /** PostgreSQL and Aurora PostgreSQL. */
+  private static boolean isPostgres(String engine) {
+    return engine.startsWith("postgres") || engine.equals("aurora-postgresql");
+  }
+
+  /**
+   * The parameter group family, e.g. {@code postgres16}, {@code mysql8.0},
+   * {@code aurora-postgresql16}, {@code aurora-mysql8.0}.
+   */
   static String family(String engine, String version) {
     String[] v = version.split("\\.");
-    return engine.startsWith("postgres") ? engine + v[0]
+    return isPostgres(engine) ? engine + v[0]
         : engine + v[0] + (v.length > 1 ? "." + v[1] : "");
   }
 
   /** The major version: {@code 16} for PostgreSQL 16.3, {@code 8.0} for MySQL 8.0.39. */
   static String majorVersion(String engine, String version) {
     String[] v = version.split("\\.");
-    return engine.startsWith("postgres") && !v[0].equals("9") ? v[0]
+    return isPostgres(engine) && !v[0].equals("9") ? v[0]
         : v[0] + (v.length > 1 ? "." + v[1] : "");
   }
 

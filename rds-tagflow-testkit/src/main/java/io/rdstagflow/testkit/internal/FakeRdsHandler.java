@@ -7,7 +7,9 @@ import java.util.Locale;
 import java.util.TreeSet;
 import java.util.function.Consumer;
 import software.amazon.awssdk.core.SdkRequest;
+import software.amazon.awssdk.services.rds.model.CreateDbClusterRequest;
 import software.amazon.awssdk.services.rds.model.CreateDbInstanceRequest;
+import software.amazon.awssdk.services.rds.model.DBClusterSnapshot;
 import software.amazon.awssdk.services.rds.model.DBSnapshot;
 
 /**
@@ -72,6 +74,22 @@ final class FakeRdsHandler implements InvocationHandler {
         case "givenParameterGroup" -> simulation.givenParameterGroup((String) args[0],
             (String) args[1], args.length > 2 ? (String) args[2]
                 : "Parameter group " + args[0] + " given by the test");
+        case "clusterArn" -> simulation.clusterControl().clusterArn((String) args[0]);
+        case "givenCluster" -> {
+          CreateDbClusterRequest.Builder b = CreateDbClusterRequest.builder();
+          ((Consumer<CreateDbClusterRequest.Builder>) args[0]).accept(b);
+          yield simulation.clusterControl().givenCluster(b.build());
+        }
+        case "givenClusterSnapshot" -> {
+          DBClusterSnapshot.Builder b = DBClusterSnapshot.builder();
+          ((Consumer<DBClusterSnapshot.Builder>) args[0]).accept(b);
+          yield simulation.clusterControl().givenClusterSnapshot(b.build());
+        }
+        case "givenClusterParameterGroup" -> simulation.clusterControl()
+            .givenClusterParameterGroup((String) args[0], (String) args[1],
+                "Cluster parameter group " + args[0] + " given by the test");
+        case "clusterHistory" -> simulation.clusterControl().history((String) args[0]);
+        case "clusterHistories" -> simulation.clusterControl().histories();
         case "runMaintenance" -> {
           simulation.runMaintenance((String) args[0]);
           yield null;

@@ -25,6 +25,7 @@ final class FaultInjector implements Faults {
   private final DescribeLag lag;
   private final Instances instances;
   private final Map<String, Deque<FaultSpec>> failNext = new HashMap<>();
+  private ClusterControl clusters;
   private int throttleNext;
   private double throttleShare;
 
@@ -108,6 +109,25 @@ final class FaultInjector implements Faults {
     synchronized (lock) {
       this.lag.set(lag);
     }
+    return this;
+  }
+
+  /** Where a failed cluster goes; set once the clusters exist. */
+  void clusters(ClusterControl clusters) {
+    this.clusters = clusters;
+  }
+
+  @Override
+  public Faults failCluster(String clusterId, String status) {
+    return failClusterAfter(clusterId, status, Duration.ZERO);
+  }
+
+  @Override
+  public Faults failClusterAfter(String clusterId, String status, Duration delay) {
+    if (delay.isNegative()) {
+      throw new IllegalArgumentException("delay must not be negative: " + delay);
+    }
+    clusters.failCluster(clusterId, status, delay);
     return this;
   }
 

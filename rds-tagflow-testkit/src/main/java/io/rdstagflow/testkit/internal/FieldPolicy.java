@@ -77,7 +77,8 @@ final class FieldPolicy {
   private static final Map<String, Set<String>> OWN_FIELDS = Map.ofEntries(
       Map.entry("CreateDBInstance", Set.of("DBInstanceIdentifier", "Engine", "MasterUsername",
           "MasterUserPassword", "DBName", "Tags", "DBParameterGroupName", "AvailabilityZone",
-          "StorageEncrypted", "KmsKeyId", "ManageMasterUserPassword", "MasterUserSecretKmsKeyId")),
+          "StorageEncrypted", "KmsKeyId", "ManageMasterUserPassword", "MasterUserSecretKmsKeyId",
+          "DBClusterIdentifier", "PromotionTier")),
       Map.entry("RestoreDBInstanceFromDBSnapshot", Set.of("DBInstanceIdentifier",
           "DBSnapshotIdentifier", "Tags", "DBParameterGroupName", "AvailabilityZone",
           "ManageMasterUserPassword", "MasterUserSecretKmsKeyId")),
@@ -138,6 +139,7 @@ final class FieldPolicy {
       all.retainAll(members(operation));
       byOperation.put(operation, Set.copyOf(all));
     }
+    byOperation.putAll(ClusterFields.SIMULATED);
     return Map.copyOf(byOperation);
   }
 
@@ -148,7 +150,9 @@ final class FieldPolicy {
 
   private static Set<String> members(String operation) {
     Set<String> names = new TreeSet<>();
-    for (SdkField<?> f : PROTOTYPES.get(operation).get().sdkFields()) {
+    Supplier<SdkPojo> prototype = PROTOTYPES.containsKey(operation) ? PROTOTYPES.get(operation)
+        : ClusterFields.PROTOTYPES.get(operation);
+    for (SdkField<?> f : prototype.get().sdkFields()) {
       names.add(f.memberName());
     }
     return names;
@@ -160,9 +164,9 @@ final class FieldPolicy {
    * @throws IllegalArgumentException naming what is wrong
    */
   static void checkOptIn(String operation, String field, boolean behaviour) {
-    if (!PROTOTYPES.containsKey(operation)) {
+    if (!PROTOTYPES.containsKey(operation) && !ClusterFields.OPERATIONS.contains(operation)) {
       throw new IllegalArgumentException("the fake RDS does not support " + operation
-          + "; supported operations: " + new TreeSet<>(PROTOTYPES.keySet()));
+          + "; supported operations: " + new TreeSet<>(Simulation.SUPPORTED_OPERATIONS));
     }
     if (!members(operation).contains(field)) {
       throw new IllegalArgumentException(field + " is not a field of " + operation

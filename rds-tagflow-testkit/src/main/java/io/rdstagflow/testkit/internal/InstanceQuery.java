@@ -20,7 +20,8 @@ import software.amazon.awssdk.services.rds.model.Filter;
  * <p>The {@code db-instance-id} filter (identifiers or ARNs, up to 100 unique values) and
  * {@code DBInstanceIdentifier} are looked up in the store's index, so a batch of 100 identifiers
  * among 50,000 instances renders at most the 100; without them the instances are walked in
- * identifier order from the marker, and only until the page is full. Every other filter and the
+ * identifier order from the marker, and only until the page is full; {@code db-cluster-id} (up to
+ * 100 clusters) reads its clusters' member lists. Every other filter and the
  * describe lag act on the instance as the describe would show it. The marker is the identifier
  * the next page starts at. Guarded by the simulation's lock.
  */
@@ -61,8 +62,23 @@ final class InstanceQuery {
         }
         case "dbi-resource-id" -> tests.add(d -> values.contains(d.dbiResourceId()));
         case "engine" -> tests.add(d -> values.contains(d.engine()));
-        // The fake has no clusters and no Active Directory domains: these match nothing.
-        case "db-cluster-id", "domain" -> tests.add(d -> false);
+        case "db-cluster-id" -> {
+          // The members of up to 100 clusters, from the clusters' member lists.
+          NavigableSet<String> clusters = ClusterQuery.identifiers(values, arns, rid);
+          NavigableSet<String> ids = Members.of(store.clusters, clusters);
+          lag.viewsAt(now).forEach((id, v) -> {
+            if (v.view() != null && clusters.contains(v.view().dbClusterIdentifier())) {
+              ids.add(id);
+            }
+          });
+          tests.add(d -> clusters.contains(d.dbClusterIdentifier()));
+          if (named != null) {
+            ids.retainAll(named);
+          }
+          named = ids;
+        }
+        // The fake has no Active Directory domains: this matches nothing.
+        case "domain" -> tests.add(d -> false);
         default -> throw RdsErrors.error("InvalidParameterValue",
             "Unrecognized filter name: " + f.name(), rid);
       }

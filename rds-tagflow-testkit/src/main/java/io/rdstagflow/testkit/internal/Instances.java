@@ -87,6 +87,15 @@ final class Instances {
 
   /** CreateDBInstance; {@code alreadyAvailable} for {@code FakeRds.givenInstance}. */
   SimInstance create(CreateDbInstanceRequest r, Instant now, String rid, boolean alreadyAvailable) {
+    return create(r, now, rid, alreadyAvailable, null);
+  }
+
+  /**
+   * CreateDBInstance, {@code creating} for {@code creating} (a member instance of a cluster), or
+   * for the timings' creating time (with its spread) when that is {@code null}.
+   */
+  SimInstance create(CreateDbInstanceRequest r, Instant now, String rid, boolean alreadyAvailable,
+      Duration creating) {
     String id = newId("DBInstanceIdentifier", r.dbInstanceIdentifier(), rid);
     RdsErrors.require("DBInstanceClass", r.dbInstanceClass(), rid);
     RdsErrors.require("Engine", r.engine(), rid);
@@ -109,7 +118,7 @@ final class Instances {
       i.recordTags(now, "givenInstance");
       return i;
     }
-    start(i, now, "CreateDBInstance");
+    start(i, now, "CreateDBInstance", creating);
     return i;
   }
 
@@ -196,10 +205,15 @@ final class Instances {
   }
 
   private void start(SimInstance i, Instant now, String operation) {
+    start(i, now, operation, null);
+  }
+
+  private void start(SimInstance i, Instant now, String operation, Duration creating) {
     lag.beforeWrite(i.id, null, now);
     store.instances.put(i.id, i);
     i.activity = new Activity(Activity.Kind.CREATE, now,
-        List.of(new Activity.Phase("creating", creatingSpread.creating(timings.creating(), i.id))),
+        List.of(new Activity.Phase("creating", creating != null ? creating
+            : creatingSpread.creating(timings.creating(), i.id))),
         new Changes(), null, Duration.ZERO);
     i.recordTags(now, operation);
     i.settle(now);

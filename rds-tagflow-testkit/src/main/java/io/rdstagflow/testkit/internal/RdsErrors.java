@@ -4,12 +4,19 @@ import java.util.Map;
 import java.util.function.Supplier;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.http.SdkHttpResponse;
+import software.amazon.awssdk.services.rds.model.DbClusterAlreadyExistsException;
+import software.amazon.awssdk.services.rds.model.DbClusterNotFoundException;
+import software.amazon.awssdk.services.rds.model.DbClusterParameterGroupNotFoundException;
+import software.amazon.awssdk.services.rds.model.DbClusterSnapshotAlreadyExistsException;
+import software.amazon.awssdk.services.rds.model.DbClusterSnapshotNotFoundException;
 import software.amazon.awssdk.services.rds.model.DbInstanceAlreadyExistsException;
 import software.amazon.awssdk.services.rds.model.DbInstanceNotFoundException;
 import software.amazon.awssdk.services.rds.model.DbParameterGroupAlreadyExistsException;
 import software.amazon.awssdk.services.rds.model.DbParameterGroupNotFoundException;
 import software.amazon.awssdk.services.rds.model.DbSnapshotAlreadyExistsException;
 import software.amazon.awssdk.services.rds.model.DbSnapshotNotFoundException;
+import software.amazon.awssdk.services.rds.model.InvalidDbClusterSnapshotStateException;
+import software.amazon.awssdk.services.rds.model.InvalidDbClusterStateException;
 import software.amazon.awssdk.services.rds.model.InvalidDbInstanceStateException;
 import software.amazon.awssdk.services.rds.model.InvalidDbSnapshotStateException;
 import software.amazon.awssdk.services.rds.model.RdsException;
@@ -26,16 +33,34 @@ final class RdsErrors {
   /** Modeled exception types and statuses, as registered by the SDK 2.57 RDS client. */
   private record Modeled(Supplier<RdsException.Builder> builder, int status) {}
 
-  private static final Map<String, Modeled> MODELED = Map.of(
-      "DBInstanceNotFound", new Modeled(DbInstanceNotFoundException::builder, 404),
-      "DBSnapshotNotFound", new Modeled(DbSnapshotNotFoundException::builder, 404),
-      "DBParameterGroupNotFound", new Modeled(DbParameterGroupNotFoundException::builder, 404),
-      "DBInstanceAlreadyExists", new Modeled(DbInstanceAlreadyExistsException::builder, 400),
-      "DBSnapshotAlreadyExists", new Modeled(DbSnapshotAlreadyExistsException::builder, 400),
-      "DBParameterGroupAlreadyExists",
-      new Modeled(DbParameterGroupAlreadyExistsException::builder, 400),
-      "InvalidDBInstanceState", new Modeled(InvalidDbInstanceStateException::builder, 400),
-      "InvalidDBSnapshotState", new Modeled(InvalidDbSnapshotStateException::builder, 400));
+  private static final Map<String, Modeled> MODELED = Map.ofEntries(
+      Map.entry("DBInstanceNotFound", new Modeled(DbInstanceNotFoundException::builder, 404)),
+      Map.entry("DBSnapshotNotFound", new Modeled(DbSnapshotNotFoundException::builder, 404)),
+      Map.entry("DBParameterGroupNotFound",
+          new Modeled(DbParameterGroupNotFoundException::builder, 404)),
+      Map.entry("DBInstanceAlreadyExists",
+          new Modeled(DbInstanceAlreadyExistsException::builder, 400)),
+      Map.entry("DBSnapshotAlreadyExists",
+          new Modeled(DbSnapshotAlreadyExistsException::builder, 400)),
+      Map.entry("DBParameterGroupAlreadyExists",
+          new Modeled(DbParameterGroupAlreadyExistsException::builder, 400)),
+      Map.entry("InvalidDBInstanceState",
+          new Modeled(InvalidDbInstanceStateException::builder, 400)),
+      Map.entry("InvalidDBSnapshotState",
+          new Modeled(InvalidDbSnapshotStateException::builder, 400)),
+      Map.entry("DBClusterNotFoundFault", new Modeled(DbClusterNotFoundException::builder, 404)),
+      Map.entry("DBClusterAlreadyExistsFault",
+          new Modeled(DbClusterAlreadyExistsException::builder, 400)),
+      Map.entry("DBClusterSnapshotNotFoundFault",
+          new Modeled(DbClusterSnapshotNotFoundException::builder, 404)),
+      Map.entry("DBClusterSnapshotAlreadyExistsFault",
+          new Modeled(DbClusterSnapshotAlreadyExistsException::builder, 400)),
+      Map.entry("DBClusterParameterGroupNotFound",
+          new Modeled(DbClusterParameterGroupNotFoundException::builder, 404)),
+      Map.entry("InvalidDBClusterStateFault",
+          new Modeled(InvalidDbClusterStateException::builder, 400)),
+      Map.entry("InvalidDBClusterSnapshotStateFault",
+          new Modeled(InvalidDbClusterSnapshotStateException::builder, 400)));
 
   private RdsErrors() {}
 
@@ -102,6 +127,14 @@ final class RdsErrors {
 
   static RdsException snapshotNotFound(String id, String rid) {
     return error("DBSnapshotNotFound", "DBSnapshot " + id + " not found.", rid);
+  }
+
+  static RdsException clusterNotFound(String id, String rid) {
+    return error("DBClusterNotFoundFault", "DBCluster " + id + " not found.", rid);
+  }
+
+  static RdsException clusterSnapshotNotFound(String id, String rid) {
+    return error("DBClusterSnapshotNotFoundFault", "DBClusterSnapshot " + id + " not found.", rid);
   }
 
   static RdsException parameterGroupNotFound(String name, String rid) {

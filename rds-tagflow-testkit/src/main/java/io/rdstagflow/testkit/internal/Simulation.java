@@ -2,6 +2,7 @@ package io.rdstagflow.testkit.internal;
 
 import io.rdstagflow.testkit.AccountBudget;
 import io.rdstagflow.testkit.CallLog;
+import io.rdstagflow.testkit.ClusterHistory;
 import io.rdstagflow.testkit.FieldBehaviour;
 import io.rdstagflow.testkit.InstanceHistory;
 import io.rdstagflow.testkit.LatencyModel;
@@ -57,7 +58,8 @@ import software.amazon.awssdk.utils.builder.ToCopyableBuilder;
  * monitor) and the collaborators it guards, each one idea: {@link CallRecorder},
  * {@link FaultInjector} and {@link DescribeLag}, {@link FieldPolicy}, {@link Instances} and
  * {@link Modification}, {@link Tagging}, {@link Snapshots}, {@link ParameterGroups},
- * {@link Rendering}, {@link AccountBucket}. A call brings the instances up to the clock
+ * {@link Rendering}, {@link AccountBucket}; the Aurora clusters behind {@link ClusterOperations}
+ * and {@link ClusterControl}. A call brings the instances up to the clock
  * (those with an event due, see {@link Agenda}), is checked, admitted by the account's bucket,
  * faulted, dispatched and recorded, all under the lock, which is all the thread safety a test
  * double needs; the call listener is told outside the lock.
@@ -66,6 +68,12 @@ final class Simulation {
 
   /** The operations the fake simulates, by their RDS names. */
   static final Set<String> SUPPORTED_OPERATIONS = Set.of(
+      // Aurora DB clusters (ClusterFields.OPERATIONS).
+      "CreateDBCluster", "RestoreDBClusterFromSnapshot", "RestoreDBClusterToPointInTime",
+      "DescribeDBClusters", "ModifyDBCluster", "DeleteDBCluster", "CreateDBClusterSnapshot",
+      "DescribeDBClusterSnapshots", "CreateDBClusterParameterGroup",
+      "DescribeDBClusterParameterGroups",
+      // DB instances.
       "RestoreDBInstanceFromDBSnapshot",
       "RestoreDBInstanceToPointInTime",
       "CreateDBInstance",
@@ -100,6 +108,8 @@ final class Simulation {
   private final EngineVersions engineVersions;
   private final EngineCatalogControl engineCatalog;
   private final Databases databases;
+  private final ClusterOperations clusters;
+  private final ClusterControl clusterControl;
   private final AccountBucket budget;
   private final LatencyModel latency;
   private final Random latencyRandom;
@@ -128,7 +138,8 @@ final class Simulation {
     this.latencyRandom = new Random(seed ^ 0x9E3779B97F4A7C15L);
     this.listener = fleet.listener();
     this.fields = new FieldPolicy(optIns);
-    this.tagging = new Tagging(store, arns, rendering, lag);
+    ClusterRendering clusterRendering = new ClusterRendering(arns);
+    this.tagging = new Tagging(store, arns, rendering, lag, clusterRendering);
     this.snapshots = new Snapshots(store, arns, rendering, timings.snapshotting());
     this.parameterGroups = new ParameterGroups(store, arns);
     this.instances = new Instances(store, arns, timings, rendering, lag, parameterGroups,
@@ -139,6 +150,10 @@ final class Simulation {
     this.engineCatalog = new EngineCatalogControl(this, store.engineVersions);
     this.databases = new Databases(this, clock, store);
     this.faults = new FaultInjector(this, clock, seed, lag, instances);
+    this.clusters = new ClusterOperations(store, arns, timings, lag, instances, clusterRendering);
+    this.clusterControl = new ClusterControl(this, clock, instances, clusters, calls, fields,
+        arns);
+    faults.clusters(clusterControl);
     this.arns = arns;
     instances.creatingSpread(new CreatingSpread(fleet.creatingSpread(), seed));
   }
@@ -161,6 +176,11 @@ final class Simulation {
 
   Databases databases() {
     return databases;
+  }
+
+  /** The control methods for clusters. */
+  ClusterControl clusterControl() {
+    return clusterControl;
   }
 
   CallLog calls() {
@@ -197,6 +217,7 @@ final class Simulation {
   private Result callLocked(String operation, SdkRequest request) {
     Instant now = clock.instant();
     instances.settleAll(now);
+    clusters.settleAll(now);
     String instanceId = Arns.instanceIdOf(request);
     String requestId = calls.nextRequestId();
     List<String> ignored = List.of();
@@ -250,9 +271,12 @@ final class Simulation {
   }
 
   private Object dispatch(String op, SdkRequest r, Instant now, String rid) {
+    if (ClusterFields.OPERATIONS.contains(op)) {
+      return clusters.call(op, r, now, rid);
+    }
     return switch (op) {
       case "CreateDBInstance" -> CreateDbInstanceResponse.builder().dbInstance(rendering.creating(
-          instances.create((CreateDbInstanceRequest) r, now, rid, false), now)).build();
+          clusters.members().create((CreateDbInstanceRequest) r, now, rid, false), now)).build();
       case "RestoreDBInstanceFromDBSnapshot" -> RestoreDbInstanceFromDbSnapshotResponse.builder()
           .dbInstance(rendering.creating(instances.restoreFromSnapshot(
               (RestoreDbInstanceFromDbSnapshotRequest) r, now, rid), now)).build();
@@ -261,17 +285,21 @@ final class Simulation {
               (RestoreDbInstanceToPointInTimeRequest) r, now, rid), now)).build();
       case "DescribeDBInstances" -> instances.describe((DescribeDbInstancesRequest) r, now, rid);
       case "ModifyDBInstance" -> ModifyDbInstanceResponse.builder()
-          .dbInstance(modification.modify((ModifyDbInstanceRequest) r, now, rid)).build();
+          .dbInstance(modification.modify(
+              clusters.members().checkModify((ModifyDbInstanceRequest) r, rid), now, rid)).build();
       case "RebootDBInstance" -> RebootDbInstanceResponse.builder()
           .dbInstance(instances.reboot((RebootDbInstanceRequest) r, now, rid)).build();
       case "DeleteDBInstance" -> DeleteDbInstanceResponse.builder()
-          .dbInstance(instances.delete((DeleteDbInstanceRequest) r, now, rid)).build();
+          .dbInstance(instances.delete(
+              clusters.members().forDelete((DeleteDbInstanceRequest) r, now, rid), now, rid))
+          .build();
       case "AddTagsToResource" -> tagging.add((AddTagsToResourceRequest) r, now, rid);
       case "RemoveTagsFromResource" -> tagging.remove((RemoveTagsFromResourceRequest) r, now, rid);
       case "ListTagsForResource" -> tagging.list((ListTagsForResourceRequest) r, rid);
       case "CreateDBSnapshot" -> {
         CreateDbSnapshotRequest c = (CreateDbSnapshotRequest) r;
         SimInstance i = instances.existing(c.dbInstanceIdentifier(), rid);
+        clusters.members().refuseSnapshot(i, rid);
         instances.requireAvailable(i, now, rid);
         yield CreateDbSnapshotResponse.builder().dbSnapshot(snapshots.create(c, i, now, rid))
             .build();
@@ -357,6 +385,7 @@ final class Simulation {
     }
     Instant now = clock.instant();
     instances.settleAll(now);
+    clusters.settleAll(now);
     FieldPolicy.Outcome outcome = fields.check("CreateDBInstance", template);
     String rid = calls.nextRequestId();
     String format = "%s%0" + Integer.toString(Math.max(count - 1, 0)).length() + "d";
@@ -367,7 +396,7 @@ final class Simulation {
     instances.checkNewIdentifiers(ids, rid);
     for (String id : ids) {
       CreateDbInstanceRequest r = template.toBuilder().dbInstanceIdentifier(id).build();
-      SimInstance i = instances.create(r, now, rid, true);
+      SimInstance i = clusters.members().create(r, now, rid, true);
       if (!outcome.behaviours().isEmpty()) {
         runBehaviours(outcome, r, rendering.instance(i, now));
       }
@@ -379,7 +408,8 @@ final class Simulation {
     Instant now = clock.instant();
     instances.settleAll(now);
     FieldPolicy.Outcome outcome = fields.check("CreateDBInstance", request);
-    SimInstance i = instances.create(request, now, calls.nextRequestId(), true);
+    clusters.settleAll(now);
+    SimInstance i = clusters.members().create(request, now, calls.nextRequestId(), true);
     return (DBInstance) runBehaviours(outcome, request, rendering.instance(i, now));
   }
 
@@ -422,6 +452,9 @@ final class Simulation {
     for (InstanceHistory h : hs) {
       sb.append(h.render().indent(2));
     }
+    List<ClusterHistory> cs = clusterControl.histories();
+    sb.append(cs.isEmpty() ? "" : "Clusters:\n");
+    cs.forEach(h -> sb.append(h.render().indent(2)));
     return sb.toString();
   }
 }

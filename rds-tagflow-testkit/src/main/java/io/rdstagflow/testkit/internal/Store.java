@@ -23,6 +23,8 @@ final class Store {
   final Map<String, SimParameterGroup> parameterGroups = new TreeMap<>();
   /** The engine versions offered, their families, upgrade targets and instance classes. */
   final EngineVersionCatalog engineVersions = EngineVersionCatalog.defaults();
+  /** Aurora DB clusters, their members, snapshots and cluster parameter groups. */
+  final ClusterStore clusters = new ClusterStore();
 
   /** The live instance {@code id} (any case), or {@code null}. */
   SimInstance instance(String id) {

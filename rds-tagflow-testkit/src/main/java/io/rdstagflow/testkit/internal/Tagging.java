@@ -14,19 +14,25 @@ import software.amazon.awssdk.services.rds.model.RemoveTagsFromResourceRequest;
 import software.amazon.awssdk.services.rds.model.RemoveTagsFromResourceResponse;
 import software.amazon.awssdk.services.rds.model.Tag;
 
-/** Tags of instances, snapshots and parameter groups, by ARN, under RDS's tag rules. */
+/**
+ * Tags of instances, snapshots and parameter groups, and of clusters, cluster snapshots and
+ * cluster parameter groups, by ARN, under RDS's tag rules.
+ */
 final class Tagging {
 
   private final Store store;
   private final Arns arns;
   private final Rendering rendering;
   private final DescribeLag lag;
+  private final ClusterRendering clusterRendering;
 
-  Tagging(Store store, Arns arns, Rendering rendering, DescribeLag lag) {
+  Tagging(Store store, Arns arns, Rendering rendering, DescribeLag lag,
+      ClusterRendering clusterRendering) {
     this.store = store;
     this.arns = arns;
     this.rendering = rendering;
     this.lag = lag;
+    this.clusterRendering = clusterRendering;
   }
 
   AddTagsToResourceResponse add(AddTagsToResourceRequest r, Instant now, String rid) {
@@ -36,10 +42,17 @@ final class Tagging {
     if (i != null) {
       lag.beforeWrite(i.id, rendering.instance(i, now), now);
     }
+    SimCluster c = taggedCluster(r.resourceName());
+    if (c != null) {
+      lag.beforeClusterWrite(c.id, clusterRendering.cluster(c, now), now);
+    }
     tags.clear();
     tags.putAll(after);
     if (i != null) {
       i.recordTags(now, "AddTagsToResource");
+    }
+    if (c != null) {
+      c.recordTags(now, "AddTagsToResource");
     }
     return AddTagsToResourceResponse.builder().build();
   }
@@ -50,11 +63,18 @@ final class Tagging {
     if (i != null) {
       lag.beforeWrite(i.id, rendering.instance(i, now), now);
     }
+    SimCluster c = taggedCluster(r.resourceName());
+    if (c != null) {
+      lag.beforeClusterWrite(c.id, clusterRendering.cluster(c, now), now);
+    }
     if (r.hasTagKeys()) {
       r.tagKeys().forEach(tags::remove);
     }
     if (i != null) {
       i.recordTags(now, "RemoveTagsFromResource");
+    }
+    if (c != null) {
+      c.recordTags(now, "RemoveTagsFromResource");
     }
     return RemoveTagsFromResourceResponse.builder().build();
   }
@@ -94,9 +114,36 @@ final class Tagging {
         }
         yield g.tags;
       }
+      case "cluster" -> {
+        SimCluster c = ours ? store.clusters.cluster(name) : null;
+        if (c == null) {
+          throw RdsErrors.clusterNotFound(parts[6], rid);
+        }
+        yield c.tags;
+      }
+      case "cluster-snapshot" -> {
+        SimClusterSnapshot s = ours ? store.clusters.snapshots.get(name) : null;
+        if (s == null) {
+          throw RdsErrors.clusterSnapshotNotFound(parts[6], rid);
+        }
+        yield s.tags;
+      }
+      case "cluster-pg" -> {
+        SimParameterGroup g = ours ? store.clusters.parameterGroups.get(name) : null;
+        if (g == null) {
+          throw RdsErrors.error("DBClusterParameterGroupNotFound",
+              "DBClusterParameterGroup not found: " + parts[6], rid);
+        }
+        yield g.tags;
+      }
       default -> throw RdsErrors.error("InvalidParameterValue", "Invalid resource name: " + arn,
           rid);
     };
+  }
+
+  private SimCluster taggedCluster(String arn) {
+    String id = Arns.clusterFromArn(arn);
+    return id == null ? null : store.clusters.cluster(id);
   }
 
   private SimInstance taggedInstance(String arn) {

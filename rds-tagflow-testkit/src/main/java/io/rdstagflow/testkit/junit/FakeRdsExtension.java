@@ -18,7 +18,7 @@ import software.amazon.awssdk.services.rds.RdsClient;
 
 /**
  * Gives each test a fresh {@link FakeRds} on a fresh {@link VirtualClock}, and prints the fake's
- * call log and every instance's status and tag history when the test fails.
+ * call log and every instance's and cluster's status and tag history when the test fails.
  *
  * <p>Use it plainly with {@code @ExtendWith(FakeRdsExtension.class)} (default timings, seed 0)
  * or configured with {@code @RegisterExtension}:
@@ -112,7 +112,7 @@ public final class FakeRdsExtension implements BeforeEachCallback, ParameterReso
     return type == PollDriver.class ? t.driver() : t.fake();
   }
 
-  /** Prints the failed test's call log and instance histories. */
+  /** Prints the failed test's call log and instance and cluster histories. */
   @Override
   public void testFailed(ExtensionContext context, Throwable cause) {
     Optional.ofNullable(context.getStore(NAMESPACE).get(key(context), PerTest.class))

@@ -552,7 +552,8 @@ class MotoConformanceTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @MethodSource({"scenarios", "io.rdstagflow.testkit.conformance.FleetScenarios#scenarios"})
+  @MethodSource({"scenarios", "io.rdstagflow.testkit.conformance.FleetScenarios#scenarios",
+      "io.rdstagflow.testkit.conformance.ClusterScenarios#scenarios"})
   void fakeAndMotoAgreeExceptForDocumentedDifferences(String name, Scenario scenario,
       Map<String, String> motoDiffers) throws Exception {
     Assumptions.assumeTrue(moto != null, MISSING);
