@@ -43,16 +43,22 @@ public final class RdsTagflow {
     this.rds = b.rds;
     this.flows = List.copyOf(b.flows);
     this.clusterFlows = List.copyOf(b.clusterFlows);
-    this.engine = flows.isEmpty() ? null : engine(new SdkRdsGateway(b.rds), flows, b);
+    this.engine = flows.isEmpty() ? null : engine(new SdkRdsGateway(b.rds), flows, b, null);
     this.starter = engine == null ? null : new RdsStarter(b.rds, engine);
-    this.clusterEngine = clusterFlows.isEmpty() ? null : engine(new SdkClusterGateway(b.rds), clusterFlows, b);
+    // One wiring, one share of the account's rate: the cluster engine draws on the instance engine's budget.
+    this.clusterEngine = clusterFlows.isEmpty() ? null : engine(new SdkClusterGateway(b.rds), clusterFlows, b,
+        engine == null ? null : engine.apiBudget());
     this.clusterStarter = clusterEngine == null ? null : new ClusterStarter(b.rds, clusterEngine);
   }
 
-  private static TagStateMachine engine(io.rdstagflow.core.spi.RdsGateway gateway, List<Flow> flows, Builder b) {
+  private static TagStateMachine engine(io.rdstagflow.core.spi.RdsGateway gateway, List<Flow> flows, Builder b,
+      io.rdstagflow.core.ApiBudget shared) {
     TagStateMachine.Builder engineBuilder = TagStateMachine.builder(gateway);
     flows.forEach(engineBuilder::flow);
     b.engineSettings.forEach(c -> c.accept(engineBuilder));
+    if (shared != null) {
+      engineBuilder.apiBudget(shared);
+    }
     return engineBuilder.build();
   }
 
@@ -185,8 +191,8 @@ public final class RdsTagflow {
 
     /**
      * Engine settings (clock, prefix, settle time, claim policy, listener, ...); may be given several
-     * times. They apply to the cluster engine too: give both one {@code apiBudget(budget)} so they
-     * share the account's rate.
+     * times. They apply to the cluster engine too, which draws on the instance engine's API budget
+     * when there are both (one wiring, one share of the account's rate).
      */
     public Builder engine(Consumer<TagStateMachine.Builder> settings) {
       engineSettings.add(Objects.requireNonNull(settings, "settings"));

@@ -49,6 +49,18 @@ class RdsTagflowTest {
   }
 
   @Test
+  void theClusterEngineDrawsOnTheInstanceEnginesApiBudget() {
+    RdsTagflow tagflow = RdsTagflow.builder(rds)
+        .flow(ready -> ready.updatePlan().settings(b -> b.dbInstanceClass("db.t3.large")).build())
+        .clusterFlow(ready -> ready.delete().skipFinalSnapshot().build())
+        .engine(b -> b.clock(clock).apiBudget(3, 9))
+        .build();
+
+    assertThat(tagflow.clusterEngine().apiBudget()).isSameAs(tagflow.engine().apiBudget());
+    assertThat(tagflow.engine().apiBudget().maxRate()).isEqualTo(3.0);
+  }
+
+  @Test
   void aFlowTheEngineDoesNotHaveIsRefusedBeforeAnyCall() {
     RdsTagflow tagflow = RdsTagflow.builder(rds).flow(Flow.builder("noop").step(new Step() {
       @Override
