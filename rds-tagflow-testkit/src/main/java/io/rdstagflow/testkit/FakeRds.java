@@ -1,6 +1,7 @@
 package io.rdstagflow.testkit;
 
 import io.rdstagflow.testkit.internal.FakeRdsFactory;
+import io.rdstagflow.testkit.internal.FleetOptions;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -61,10 +62,23 @@ import software.amazon.awssdk.services.rds.model.DBSnapshot;
  * {@link #calls()} records every call for assertions; {@link #history(String)} keeps each
  * instance's status and tag history; {@link #report()} prints both.
  *
+ * <h2>Fleets</h2>
+ *
+ * <p>For a harness that runs thousands of instances through one fake: the account's API budget
+ * ({@link Builder#accountRateLimit(double, int)}, read through {@link #accountBudget()}), a
+ * simulated latency per call ({@link Builder#latency(LatencyModel)}), restores whose
+ * {@code creating} time varies per instance ({@link Builder#creatingSpread(double)}), many
+ * instances at once ({@link #givenInstances(String, int, Consumer)}), a listener told of each
+ * call on the calling thread ({@link Builder#onEachCall(Consumer)}) and a call log that keeps
+ * only the latest calls ({@link Builder#callLogCapacity(int)}). DescribeDBInstances looks the
+ * identifiers of its {@code db-instance-id} filter up in an index, and the fake brings only the
+ * instances with something due up to the clock, so a call costs about the same with 50,000
+ * instances as with ten.
+ *
  * <h2>Contract</h2>
  *
  * <p>Thread-safe: every call and every control method runs under one lock, so several pollers
- * may share a fake. A seeded fake driven from one thread behaves identically on every run.
+ * (or a fleet harness's threads) may share a fake; each call is applied whole, none is lost. A seeded fake driven from one thread behaves identically on every run.
  * A password given to the fake is checked against RDS's password rules and then dropped: it is
  * never kept, returned, printed or part of a {@code toString()} or an exception message. {@link #close()} does
  * nothing: the fake holds no resources.
@@ -90,8 +104,15 @@ public interface FakeRds extends RdsClient {
   /** Where to inject faults. */
   Faults faults();
 
-  /** Every call received so far. */
+  /** Every call received so far (the latest ones with {@link Builder#callLogCapacity(int)}). */
   CallLog calls();
+
+  /**
+   * The account's API budget: the token bucket every call to this fake draws on, and how many
+   * calls it admitted and throttled. Unlimited unless the fake was built with
+   * {@link Builder#accountRateLimit(double, int)}.
+   */
+  AccountBudget accountBudget();
 
   /**
    * The status and tag history of an instance, also after it was deleted.
@@ -142,6 +163,29 @@ public interface FakeRds extends RdsClient {
   DBInstance givenInstance(Consumer<CreateDbInstanceRequest.Builder> request);
 
   /**
+   * Creates {@code count} instances that are already {@code available}, as
+   * {@link #givenInstance(Consumer)} creates one, from one template: for a fleet harness that
+   * starts from many running databases. Each identifier is {@code prefix} followed by the
+   * instance's number from 0, zero-padded to the width of the largest
+   * ({@code givenInstances("fleet-", 1000, t)} makes {@code fleet-000} to {@code fleet-999});
+   * the template's own {@code DBInstanceIdentifier} is ignored. Not recorded in the call log and
+   * takes no token from the account's budget.
+   *
+   * <pre>{@code
+   * List<String> ids = rds.givenInstances("fleet-", 50_000,
+   *     t -> t.dbInstanceClass("db.t3.micro").engine("postgres").allocatedStorage(20));
+   * }</pre>
+   *
+   * @return the identifiers, in order (lower-cased, as RDS stores them)
+   * @throws IllegalArgumentException if {@code count} is negative
+   * @throws software.amazon.awssdk.services.rds.model.RdsException with the error
+   *         CreateDBInstance would give for an identifier or the template; then no instance was
+   *         created
+   */
+  List<String> givenInstances(String prefix, int count,
+      Consumer<CreateDbInstanceRequest.Builder> template);
+
+  /**
    * Puts a DB parameter group in place, as if created long ago, for a test whose code under test
    * expects it to exist. Validated as CreateDBParameterGroup validates it (name rules, family
    * required, no duplicate); <em>not</em> recorded in the call log, so call counts see only the
@@ -180,6 +224,12 @@ public interface FakeRds extends RdsClient {
     private String region = "us-east-1";
     private String accountId = "123456789012";
     private final Map<String, Map<String, FieldBehaviour>> optIns = new LinkedHashMap<>();
+    private Double ratePerSecond;
+    private int burst;
+    private LatencyModel latency = LatencyModel.none();
+    private double creatingSpread;
+    private Consumer<RecordedCall> listener;
+    private int callLogCapacity = Integer.MAX_VALUE;
 
     private Builder() {}
 
@@ -195,7 +245,11 @@ public interface FakeRds extends RdsClient {
       return this;
     }
 
-    /** The seed of the random source behind {@link Faults#throttleShare(double)}; 0 if not set. */
+    /**
+     * The seed of the random sources behind {@link Faults#throttleShare(double)}, the
+     * {@link #latency(LatencyModel) latencies} and the {@link #creatingSpread(double) creating
+     * times}; 0 if not set.
+     */
     public Builder seed(long seed) {
       this.seed = seed;
       return this;
@@ -263,12 +317,96 @@ public interface FakeRds extends RdsClient {
       return this;
     }
 
+    /**
+     * Limits the calls to the fake as RDS limits an account's: a token bucket of {@code burst}
+     * tokens, full at the start, refilled at {@code perSecond} tokens a second on the fake's
+     * clock and shared by every call of a supported operation, whatever thread or client makes
+     * it. A call that finds the bucket dry fails with {@code Throttling} (HTTP 400,
+     * {@code Rate exceeded}) and changes nothing; see {@link AccountBudget}. RDS documents a
+     * burst of 300 and 12 requests a second: {@code accountRateLimit(12, 300)}. No limit if not
+     * set.
+     *
+     * @param perSecond tokens added per second; 0 for a bucket that never refills
+     * @param burst     the bucket's size, at least 1
+     * @throws IllegalArgumentException if {@code perSecond} is negative or not finite, or
+     *                                  {@code burst} is less than 1
+     */
+    public Builder accountRateLimit(double perSecond, int burst) {
+      if (!(perSecond >= 0) || Double.isInfinite(perSecond)) {
+        throw new IllegalArgumentException("perSecond must be finite and not negative: "
+            + perSecond);
+      }
+      if (burst < 1) {
+        throw new IllegalArgumentException("burst must be at least 1: " + burst);
+      }
+      this.ratePerSecond = perSecond;
+      this.burst = burst;
+      return this;
+    }
+
+    /**
+     * The simulated latency of each call, recorded as {@link RecordedCall#latency()}, e.g.
+     * {@link LatencyModel#rdsLike()}; drawn from a source seeded by {@link #seed(long)}. Nothing
+     * sleeps. {@link LatencyModel#none()} if not set.
+     */
+    public Builder latency(LatencyModel model) {
+      this.latency = Objects.requireNonNull(model, "model");
+      return this;
+    }
+
+    /**
+     * Makes each new instance (CreateDBInstance, either restore) {@code creating} for its own
+     * time, as real restores of snapshots of varied sizes are: the timings'
+     * {@link LifecycleTimings#creating()} times e<sup>sigma·Z</sup>, Z standard normal cut at
+     * ±3, drawn from the seed and the instance identifier (so the same on every run, whatever
+     * the order of the calls). With {@code sigma} 0.5 half the restores take between 0.7 and
+     * 1.4 times the timings' value and one in a hundred more than 3.2 times. 0 (the default)
+     * gives every instance exactly the timings' value.
+     *
+     * @throws IllegalArgumentException if {@code sigma} is negative or not finite
+     */
+    public Builder creatingSpread(double sigma) {
+      if (!(sigma >= 0) || Double.isInfinite(sigma)) {
+        throw new IllegalArgumentException("sigma must be finite and not negative: " + sigma);
+      }
+      this.creatingSpread = sigma;
+      return this;
+    }
+
+    /**
+     * Tells {@code listener} of each call once it is recorded, on the thread that made the call,
+     * outside the fake's lock, before the call returns or throws: how a harness sums the
+     * latencies of its own calls (in a thread-local, say) or counts calls without keeping the
+     * log. An exception the listener throws reaches the caller in place of the call's outcome.
+     * Replaces an earlier listener.
+     */
+    public Builder onEachCall(Consumer<RecordedCall> listener) {
+      this.listener = Objects.requireNonNull(listener, "listener");
+      return this;
+    }
+
+    /**
+     * Keeps only the latest {@code capacity} calls in {@link FakeRds#calls()}, so a long fleet
+     * run does not hold every request in memory; sequence numbers still count every call, and a
+     * mark taken before the oldest kept call sees the kept ones. Every call is kept if not set.
+     *
+     * @throws IllegalArgumentException if {@code capacity} is less than 1
+     */
+    public Builder callLogCapacity(int capacity) {
+      if (capacity < 1) {
+        throw new IllegalArgumentException("capacity must be at least 1: " + capacity);
+      }
+      this.callLogCapacity = capacity;
+      return this;
+    }
+
     /** A new fake with this configuration and no instances, snapshots or faults. */
     public FakeRds build() {
       Map<String, Map<String, FieldBehaviour>> copy = new LinkedHashMap<>();
       optIns.forEach((op, fields) -> copy.put(op, Map.copyOf(fields)));
       return FakeRdsFactory.create(clock == null ? VirtualClock.create() : clock, timings, seed,
-          region, accountId, Map.copyOf(copy));
+          region, accountId, Map.copyOf(copy), new FleetOptions(ratePerSecond, burst, latency,
+              creatingSpread, listener, callLogCapacity));
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.rdstagflow.testkit;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -29,6 +30,10 @@ import software.amazon.awssdk.core.SdkRequest;
  * @param ignoredFields the request fields the fake ignored because the test opted in with
  *                   {@link FakeRds.Builder#ignoring(String, String)}, in request order; empty
  *                   otherwise
+ * @param latency    how long the call would have taken against RDS, drawn from the fake's
+ *                   {@link FakeRds.Builder#latency(LatencyModel) latency model} (the thread was
+ *                   not held up: nothing sleeps); {@link Duration#ZERO} without a model and for a
+ *                   call refused as unsupported
  */
 public record RecordedCall(
     long sequence,
@@ -37,7 +42,8 @@ public record RecordedCall(
     SdkRequest request,
     Instant at,
     Optional<String> errorCode,
-    List<String> ignoredFields) {
+    List<String> ignoredFields,
+    Duration latency) {
 
   /** Operations that change something in RDS; every other supported operation only reads. */
   public static final Set<String> WRITE_OPERATIONS = Set.of(
@@ -53,7 +59,8 @@ public record RecordedCall(
       "CreateDBParameterGroup");
 
   /**
-   * @throws NullPointerException if an argument other than {@code request} is {@code null}
+   * @throws NullPointerException     if an argument other than {@code request} is {@code null}
+   * @throws IllegalArgumentException if {@code latency} is negative
    */
   public RecordedCall {
     Objects.requireNonNull(operation, "operation");
@@ -61,6 +68,20 @@ public record RecordedCall(
     Objects.requireNonNull(at, "at");
     Objects.requireNonNull(errorCode, "errorCode");
     ignoredFields = List.copyOf(ignoredFields);
+    Objects.requireNonNull(latency, "latency");
+    if (latency.isNegative()) {
+      throw new IllegalArgumentException("latency must not be negative: " + latency);
+    }
+  }
+
+  /**
+   * A call without a simulated latency ({@link Duration#ZERO}).
+   *
+   * @throws NullPointerException if an argument other than {@code request} is {@code null}
+   */
+  public RecordedCall(long sequence, String operation, Optional<String> instanceId,
+      SdkRequest request, Instant at, Optional<String> errorCode, List<String> ignoredFields) {
+    this(sequence, operation, instanceId, request, at, errorCode, ignoredFields, Duration.ZERO);
   }
 
   /**
@@ -70,7 +91,7 @@ public record RecordedCall(
    */
   public RecordedCall(long sequence, String operation, Optional<String> instanceId,
       SdkRequest request, Instant at, Optional<String> errorCode) {
-    this(sequence, operation, instanceId, request, at, errorCode, List.of());
+    this(sequence, operation, instanceId, request, at, errorCode, List.of(), Duration.ZERO);
   }
 
   /** {@code true} when the call threw (an AWS error, an injected fault or a refusal). */
@@ -84,14 +105,16 @@ public record RecordedCall(
   }
 
   /**
-   * One line: number, time, operation, instance, outcome, the fields ignored and the request as
-   * the SDK prints it (sensitive fields redacted by the SDK).
+   * One line: number, time, operation, instance, outcome, the simulated latency when there is
+   * one, the fields ignored and the request as the SDK prints it (sensitive fields redacted by
+   * the SDK).
    */
   @Override
   public String toString() {
     return "#" + sequence + " " + at + " " + operation
         + instanceId.map(id -> " [" + id + "]").orElse("")
         + " -> " + errorCode.map(c -> "threw " + c).orElse("ok")
+        + (latency.isZero() ? "" : " in " + latency.toMillis() + " ms")
         + (ignoredFields.isEmpty() ? "" : " ignoring " + ignoredFields)
         + (request == null ? "" : " " + request);
   }

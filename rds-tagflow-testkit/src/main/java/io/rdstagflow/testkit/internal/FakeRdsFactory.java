@@ -23,7 +23,19 @@ public final class FakeRdsFactory {
    */
   public static FakeRds create(Clock clock, LifecycleTimings timings, long seed, String region,
       String accountId, Map<String, Map<String, FieldBehaviour>> optIns) {
-    Simulation simulation = new Simulation(clock, timings, seed, region, accountId, optIns);
+    return create(clock, timings, seed, region, accountId, optIns, FleetOptions.NONE);
+  }
+
+  /**
+   * A new fake with the options a fleet needs; see {@link FakeRds.Builder}.
+   *
+   * @param fleet the account's rate limit, the latency model, the spread of creating times, the
+   *              call listener and the call log's capacity
+   */
+  public static FakeRds create(Clock clock, LifecycleTimings timings, long seed, String region,
+      String accountId, Map<String, Map<String, FieldBehaviour>> optIns, FleetOptions fleet) {
+    Simulation simulation = new Simulation(clock, timings, seed, region, accountId, optIns,
+        fleet);
     return (FakeRds) Proxy.newProxyInstance(FakeRds.class.getClassLoader(),
         new Class<?>[] {FakeRds.class}, new FakeRdsHandler(simulation));
   }

@@ -47,6 +47,7 @@ final class FakeRdsHandler implements InvocationHandler {
         case "timings" -> simulation.timings();
         case "faults" -> simulation.faults();
         case "calls" -> simulation.calls();
+        case "accountBudget" -> simulation.budget();
         case "history" -> simulation.history((String) args[0]);
         case "histories" -> simulation.histories();
         case "report" -> simulation.report();
@@ -60,6 +61,11 @@ final class FakeRdsHandler implements InvocationHandler {
           CreateDbInstanceRequest.Builder b = CreateDbInstanceRequest.builder();
           ((Consumer<CreateDbInstanceRequest.Builder>) args[0]).accept(b);
           yield simulation.givenInstance(b.build());
+        }
+        case "givenInstances" -> {
+          CreateDbInstanceRequest.Builder b = CreateDbInstanceRequest.builder();
+          ((Consumer<CreateDbInstanceRequest.Builder>) args[2]).accept(b);
+          yield simulation.givenInstances((String) args[0], (Integer) args[1], b.build());
         }
         case "givenParameterGroup" -> simulation.givenParameterGroup((String) args[0],
             (String) args[1], args.length > 2 ? (String) args[2]

@@ -5,20 +5,18 @@ import io.rdstagflow.testkit.LifecycleTimings;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
-import java.util.function.Function;
 import software.amazon.awssdk.core.SdkPojo;
 import software.amazon.awssdk.services.rds.model.CreateDbInstanceRequest;
 import software.amazon.awssdk.services.rds.model.DBInstance;
 import software.amazon.awssdk.services.rds.model.DeleteDbInstanceRequest;
 import software.amazon.awssdk.services.rds.model.DescribeDbInstancesRequest;
 import software.amazon.awssdk.services.rds.model.DescribeDbInstancesResponse;
-import software.amazon.awssdk.services.rds.model.Filter;
 import software.amazon.awssdk.services.rds.model.RebootDbInstanceRequest;
 import software.amazon.awssdk.services.rds.model.RestoreDbInstanceFromDbSnapshotRequest;
 import software.amazon.awssdk.services.rds.model.RestoreDbInstanceToPointInTimeRequest;
@@ -45,6 +43,9 @@ final class Instances {
   private final ParameterGroups parameterGroups;
   private final Snapshots snapshots;
   private final ManagedPasswords managedPasswords;
+  private final Agenda agenda = new Agenda();
+  private final InstanceQuery query;
+  private CreatingSpread creatingSpread = CreatingSpread.NONE;
   private long resourceCounter;
 
   Instances(Store store, Arns arns, LifecycleTimings timings, Rendering rendering,
@@ -57,6 +58,12 @@ final class Instances {
     this.parameterGroups = parameterGroups;
     this.snapshots = snapshots;
     this.managedPasswords = new ManagedPasswords(arns);
+    this.query = new InstanceQuery(store, arns, rendering, lag);
+  }
+
+  /** How long each new instance is {@code creating}; {@link CreatingSpread#NONE} if not set. */
+  void creatingSpread(CreatingSpread spread) {
+    this.creatingSpread = spread;
   }
 
   ManagedPasswords managedPasswords() {
@@ -192,10 +199,16 @@ final class Instances {
     lag.beforeWrite(i.id, null, now);
     store.instances.put(i.id, i);
     i.activity = new Activity(Activity.Kind.CREATE, now,
-        List.of(new Activity.Phase("creating", timings.creating())), new Changes(), null,
-        Duration.ZERO);
+        List.of(new Activity.Phase("creating", creatingSpread.creating(timings.creating(), i.id))),
+        new Changes(), null, Duration.ZERO);
     i.recordTags(now, operation);
     i.settle(now);
+    agenda.schedule(i, now);
+  }
+
+  /** Refuses, before any is created, identifiers that CreateDBInstance would refuse. */
+  void checkNewIdentifiers(List<String> ids, String rid) {
+    ids.forEach(id -> newId("DBInstanceIdentifier", id, rid));
   }
 
   private String newId(String parameter, String requested, String rid) {
@@ -211,54 +224,7 @@ final class Instances {
   // ---------------------------------------------------------------- reads
 
   DescribeDbInstancesResponse describe(DescribeDbInstancesRequest r, Instant now, String rid) {
-    int max = Paging.maxRecords(r.maxRecords(), rid);
-    Map<String, DBInstance> views = new TreeMap<>();
-    for (SimInstance i : store.instances.values()) {
-      views.put(i.id, rendering.instance(i, now));
-    }
-    // A describe lag shows each recently written instance as it was before the write.
-    lag.viewsAt(now).forEach((id, v) -> {
-      if (v.view() == null) {
-        views.remove(id);
-      } else {
-        views.put(id, v.view());
-      }
-    });
-    List<DBInstance> selected = new ArrayList<>(views.values());
-    if (r.dbInstanceIdentifier() != null) {
-      String id = Arns.idFromArnOrId(r.dbInstanceIdentifier(), "db");
-      selected.removeIf(d -> !d.dbInstanceIdentifier().equals(id));
-      if (selected.isEmpty()) {
-        throw RdsErrors.instanceNotFound(r.dbInstanceIdentifier(), rid);
-      }
-    }
-    if (r.hasFilters()) {
-      for (Filter f : r.filters()) {
-        List<String> values = f.hasValues() ? f.values() : List.of();
-        if (values.isEmpty()) {
-          throw RdsErrors.error("InvalidParameterValue",
-              "The list of values for filter " + f.name() + " must not be empty.", rid);
-        }
-        Function<DBInstance, String> attribute = switch (f.name() == null ? "" : f.name()) {
-          case "db-instance-id" -> null;
-          case "dbi-resource-id" -> DBInstance::dbiResourceId;
-          case "engine" -> DBInstance::engine;
-          case "db-cluster-id", "domain" -> d -> null;
-          default -> throw RdsErrors.error("InvalidParameterValue",
-              "Unrecognized filter name: " + f.name(), rid);
-        };
-        if (attribute == null) {
-          selected.removeIf(d -> !values.contains(d.dbInstanceIdentifier())
-              && !values.contains(d.dbInstanceArn()));
-        } else {
-          selected.removeIf(d -> !values.contains(attribute.apply(d)));
-        }
-      }
-    }
-    Paging.Page<DBInstance> page =
-        Paging.page(selected, DBInstance::dbInstanceIdentifier, r.marker(), max);
-    return DescribeDbInstancesResponse.builder().dbInstances(page.items()).marker(page.marker())
-        .build();
+    return query.describe(r, now, rid);
   }
 
   /** The live instance an identifier or ARN names, or {@code DBInstanceNotFound}. */
@@ -324,6 +290,7 @@ final class Instances {
     // The response shows the deletion begun, however short the simulated deletion is.
     DBInstance view = rendering.instance(i, now).toBuilder().dbInstanceStatus("deleting").build();
     i.settle(now);
+    agenda.schedule(i, now);
     retireIfGone(i);
     return view;
   }
@@ -358,6 +325,7 @@ final class Instances {
     i.failure = new SimInstance.Failure(status, now.plus(delay));
     i.failureRecorded = false;
     i.settle(now);
+    agenda.schedule(i, now);
   }
 
   /** Starts an activity, first finishing one still applying a parameter group. */
@@ -372,12 +340,26 @@ final class Instances {
     }
     i.activity = a;
     i.settle(now);
+    agenda.schedule(i, now);
   }
 
-  /** Brings every instance up to {@code now}; deleted ones move to the retired list. */
+  /**
+   * Brings every instance up to {@code now}; deleted ones move to the retired list. Only the
+   * instances with an event due are touched (see {@link Agenda}).
+   */
   void settleAll(Instant now) {
-    for (SimInstance i : List.copyOf(store.instances.values())) {
+    agenda.settleDue(now, this::retireIfGone);
+  }
+
+  /**
+   * Notes the next event of the live instance {@code id} (any case; nothing if there is none),
+   * after a call that may have changed what it is doing.
+   */
+  void reschedule(String id, Instant now) {
+    SimInstance i = id == null ? null : store.instance(id);
+    if (i != null) {
       i.settle(now);
+      agenda.schedule(i, now);
       retireIfGone(i);
     }
   }
@@ -412,7 +394,9 @@ final class Instances {
   List<InstanceHistory> histories() {
     List<SimInstance> all = new ArrayList<>(store.retired);
     all.addAll(store.instances.values());
-    all.sort((a, b) -> a.requestedAt.compareTo(b.requestedAt));
+    // Resource ids are zero-padded counters: they order instances requested at one instant.
+    all.sort(Comparator.comparing((SimInstance x) -> x.requestedAt)
+        .thenComparing(x -> x.resourceId));
     return all.stream().map(SimInstance::history).toList();
   }
 }

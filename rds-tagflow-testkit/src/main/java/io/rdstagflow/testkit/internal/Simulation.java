@@ -1,16 +1,22 @@
 package io.rdstagflow.testkit.internal;
 
+import io.rdstagflow.testkit.AccountBudget;
 import io.rdstagflow.testkit.CallLog;
 import io.rdstagflow.testkit.FieldBehaviour;
 import io.rdstagflow.testkit.InstanceHistory;
+import io.rdstagflow.testkit.LatencyModel;
 import io.rdstagflow.testkit.LifecycleTimings;
 import io.rdstagflow.testkit.RecordedCall;
 import io.rdstagflow.testkit.UnsupportedByFakeRdsException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Random;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
@@ -51,8 +57,10 @@ import software.amazon.awssdk.utils.builder.ToCopyableBuilder;
  * monitor) and the collaborators it guards, each one idea: {@link CallRecorder},
  * {@link FaultInjector} and {@link DescribeLag}, {@link FieldPolicy}, {@link Instances} and
  * {@link Modification}, {@link Tagging}, {@link Snapshots}, {@link ParameterGroups},
- * {@link Rendering}. A call settles every instance to the clock, is checked, faulted,
- * dispatched and recorded, all under the lock, which is all the thread safety a test double needs.
+ * {@link Rendering}, {@link AccountBucket}. A call brings the instances up to the clock
+ * (those with an event due, see {@link Agenda}), is checked, admitted by the account's bucket,
+ * faulted, dispatched and recorded, all under the lock, which is all the thread safety a test
+ * double needs; the call listener is told outside the lock.
  */
 final class Simulation {
 
@@ -85,16 +93,33 @@ final class Simulation {
   private final Snapshots snapshots;
   private final ParameterGroups parameterGroups;
   private final FaultInjector faults;
+  private final AccountBucket budget;
+  private final LatencyModel latency;
+  private final Random latencyRandom;
+  private final Consumer<RecordedCall> listener;
+
+  /** What one call did, handed out of the lock: its response or error, and its record. */
+  private record Result(Object response, RuntimeException error, RecordedCall recorded) {}
 
   Simulation(Clock clock, LifecycleTimings timings, long seed, String region, String accountId,
       Map<String, Map<String, FieldBehaviour>> optIns) {
+    this(clock, timings, seed, region, accountId, optIns, FleetOptions.NONE);
+  }
+
+  Simulation(Clock clock, LifecycleTimings timings, long seed, String region, String accountId,
+      Map<String, Map<String, FieldBehaviour>> optIns, FleetOptions fleet) {
     this.clock = clock;
     this.timings = timings;
     Store store = new Store();
     Arns arns = new Arns(region, accountId);
     DescribeLag lag = new DescribeLag();
     this.rendering = new Rendering(arns);
-    this.calls = new CallRecorder(this);
+    this.calls = new CallRecorder(this, fleet.callLogCapacity());
+    this.budget = new AccountBucket(this, clock, fleet.ratePerSecond(), fleet.burst());
+    this.latency = fleet.latency();
+    // A source of its own, so that a latency model leaves the faults' draws as they were.
+    this.latencyRandom = new Random(seed ^ 0x5DEECE66DL * 31);
+    this.listener = fleet.listener();
     this.fields = new FieldPolicy(optIns);
     this.tagging = new Tagging(store, arns, rendering, lag);
     this.snapshots = new Snapshots(store, arns, rendering, timings.snapshotting());
@@ -104,6 +129,7 @@ final class Simulation {
     this.modification = new Modification(instances, parameterGroups, arns);
     this.faults = new FaultInjector(this, clock, seed, lag, instances);
     this.arns = arns;
+    instances.creatingSpread(new CreatingSpread(fleet.creatingSpread(), seed));
   }
 
   Clock clock() {
@@ -122,38 +148,85 @@ final class Simulation {
     return calls;
   }
 
+  AccountBudget budget() {
+    return budget;
+  }
+
   String instanceArn(String id) {
     return arns.instanceArn(id);
   }
 
-  /** Handles one supported call: checks its fields, applies faults, then the operation. */
-  synchronized Object call(String operation, SdkRequest request) {
+  /**
+   * Handles one supported call: checks its fields, takes a token from the account's bucket,
+   * applies faults, then the operation, all under the lock; then, outside it, tells the
+   * listener.
+   */
+  Object call(String operation, SdkRequest request) {
+    Result result;
+    synchronized (this) {
+      result = callLocked(operation, request);
+    }
+    if (listener != null) {
+      listener.accept(result.recorded());
+    }
+    if (result.error() != null) {
+      throw result.error();
+    }
+    return result.response();
+  }
+
+  private Result callLocked(String operation, SdkRequest request) {
     Instant now = clock.instant();
     instances.settleAll(now);
     String instanceId = Arns.instanceIdOf(request);
     String requestId = calls.nextRequestId();
     List<String> ignored = List.of();
+    FieldPolicy.Outcome outcome;
     try {
-      FieldPolicy.Outcome outcome = fields.check(operation, request);
-      ignored = outcome.ignored();
+      outcome = fields.check(operation, request);
+    } catch (UnsupportedByFakeRdsException e) {
+      return new Result(null, e, calls.record(operation, instanceId, request, now,
+          "UnsupportedByFake", ignored));
+    }
+    ignored = outcome.ignored();
+    Duration took = latencyOf(operation);
+    try {
+      budget.admit(now, requestId);
       faults.inject(operation, requestId);
       Object response = dispatch(operation, request, now, requestId);
       response = runBehaviours(outcome, request, response);
-      calls.record(operation, instanceId, request, now, null, ignored);
-      return response;
+      return new Result(response, null,
+          calls.record(operation, instanceId, request, now, null, ignored, took));
     } catch (RdsException e) {
-      calls.record(operation, instanceId, request, now, e.awsErrorDetails().errorCode(), ignored);
-      throw e;
+      return new Result(null, e, calls.record(operation, instanceId, request, now,
+          e.awsErrorDetails().errorCode(), ignored, took));
     } catch (UnsupportedByFakeRdsException e) {
-      calls.record(operation, instanceId, request, now, "UnsupportedByFake", ignored);
-      throw e;
+      return new Result(null, e, calls.record(operation, instanceId, request, now,
+          "UnsupportedByFake", ignored));
+    } finally {
+      // Whatever the operation did to the instance it names, its next event is noted.
+      instances.reschedule(instanceId, now);
     }
   }
 
+  private Duration latencyOf(String operation) {
+    Duration d = latency.latency(operation, latencyRandom);
+    if (d == null || d.isNegative()) {
+      throw new IllegalStateException("the latency model gave " + d + " for " + operation);
+    }
+    return d;
+  }
+
   /** Records a call of an operation the fake does not simulate and makes the refusal. */
-  synchronized UnsupportedByFakeRdsException refuse(String operation, SdkRequest request,
-      String message) {
-    calls.record(operation, null, request, clock.instant(), "UnsupportedByFake", List.of());
+  UnsupportedByFakeRdsException refuse(String operation, SdkRequest request, String message) {
+    RecordedCall recorded;
+    synchronized (this) {
+      recorded = calls.record(operation, null, request, clock.instant(), "UnsupportedByFake",
+          List.of());
+    }
+    if (listener != null) {
+      listener.accept(recorded);
+    }
     return new UnsupportedByFakeRdsException(operation, message);
   }
 
@@ -248,6 +321,31 @@ final class Simulation {
 
   synchronized DBSnapshot givenSnapshot(DBSnapshot spec) {
     return snapshots.given(spec, clock.instant(), calls.nextRequestId());
+  }
+
+  synchronized List<String> givenInstances(String prefix, int count,
+      CreateDbInstanceRequest template) {
+    if (count < 0) {
+      throw new IllegalArgumentException("count must not be negative: " + count);
+    }
+    Instant now = clock.instant();
+    instances.settleAll(now);
+    FieldPolicy.Outcome outcome = fields.check("CreateDBInstance", template);
+    String rid = calls.nextRequestId();
+    String format = "%s%0" + Integer.toString(Math.max(count - 1, 0)).length() + "d";
+    List<String> ids = new ArrayList<>(count);
+    for (int n = 0; n < count; n++) {
+      ids.add(String.format(Locale.ROOT, format, prefix, n).toLowerCase(Locale.ROOT));
+    }
+    instances.checkNewIdentifiers(ids, rid);
+    for (String id : ids) {
+      CreateDbInstanceRequest r = template.toBuilder().dbInstanceIdentifier(id).build();
+      SimInstance i = instances.create(r, now, rid, true);
+      if (!outcome.behaviours().isEmpty()) {
+        runBehaviours(outcome, r, rendering.instance(i, now));
+      }
+    }
+    return List.copyOf(ids);
   }
 
   synchronized DBInstance givenInstance(CreateDbInstanceRequest request) {

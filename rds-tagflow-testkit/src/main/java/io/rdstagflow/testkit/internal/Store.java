@@ -1,10 +1,10 @@
 package io.rdstagflow.testkit.internal;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.TreeMap;
 
 /**
@@ -12,8 +12,11 @@ import java.util.TreeMap;
  * reads and writes, always under the simulation's lock.
  */
 final class Store {
-  /** Live instances, in creation order. */
-  final Map<String, SimInstance> instances = new LinkedHashMap<>();
+  /**
+   * Live instances, in identifier order: the index that lookups by identifier and the
+   * describe's pages use.
+   */
+  final NavigableMap<String, SimInstance> instances = new TreeMap<>();
   /** Deleted instances, kept for their histories. */
   final List<SimInstance> retired = new ArrayList<>();
   final Map<String, SimSnapshot> snapshots = new TreeMap<>();
