@@ -10,10 +10,15 @@ import java.util.OptionalInt;
 import java.util.Set;
 
 /**
- * One RDS DB instance as a single describe call saw it: the facts the engine needs (status,
- * pending modifications, parameter-group apply states, tags) and those steps commonly need
- * (endpoint, engine, master user, storage), plus the gateway's own full description for steps that
- * need more ({@link #detail(Class)}).
+ * One RDS DB instance, or one Aurora DB cluster, as a describe saw it: the facts the engine needs
+ * (status, pending modifications, parameter-group apply states, tags; for a cluster its members)
+ * and those steps commonly need (endpoint, engine, master user, storage), plus the gateway's own
+ * full description for steps that need more ({@link #detail(Class)}).
+ *
+ * <p>For a cluster ({@link #kind()} {@link Kind#CLUSTER}) the id, ARN, status, pending values and
+ * tags are the cluster's (its operation's state lives in the cluster's tags), the parameter groups
+ * the cluster's, and {@link #members()} the member instances with their own statuses and
+ * parameter groups; the engine judges a cluster settled only when every member is too.
  *
  * <p>Immutable and thread-safe. Build one with {@link #builder(String)}; gateways and tests do,
  * brokers rarely need to.
@@ -57,6 +62,38 @@ public final class RdsInstance {
     }
   }
 
+  /** What was described. */
+  public enum Kind {
+    /** A DB instance. */
+    INSTANCE,
+    /** An Aurora DB cluster, with its members. */
+    CLUSTER
+  }
+
+  /**
+   * A member instance of a cluster, as the same describe saw it.
+   *
+   * @param id              the DB instance identifier
+   * @param status          its {@code DBInstanceStatus}
+   * @param writer          whether it is the cluster's writer
+   * @param parameterGroups its DB parameter groups with their apply status
+   */
+  public record Member(String id, String status, boolean writer, List<ParameterGroup> parameterGroups) {
+    /** @throws NullPointerException if an argument is {@code null} */
+    public Member {
+      Objects.requireNonNull(id, "id");
+      Objects.requireNonNull(status, "status");
+      parameterGroups = List.copyOf(parameterGroups);
+    }
+
+    /** {@code true} if it is available with no parameter group applying. */
+    public boolean isSettled() {
+      return AVAILABLE.equals(status) && parameterGroups.stream().noneMatch(g -> APPLYING.equals(g.applyStatus()));
+    }
+  }
+
+  private final Kind kind;
+  private final List<Member> members;
   private final String id;
   private final String arn;
   private final String status;
@@ -70,6 +107,8 @@ public final class RdsInstance {
   private final Object detail;
 
   private RdsInstance(Builder b) {
+    this.kind = b.kind;
+    this.members = List.copyOf(b.members);
     this.id = b.id;
     this.arn = Objects.requireNonNull(b.arn, "arn");
     this.status = Objects.requireNonNull(b.status, "status");
@@ -96,7 +135,19 @@ public final class RdsInstance {
     b.engine = engine;
     b.masterUsername = masterUsername;
     b.allocatedStorageGib = allocatedStorageGib;
+    b.kind = kind;
+    b.members = members;
     return b;
+  }
+
+  /** Whether this is an instance or a cluster. */
+  public Kind kind() {
+    return kind;
+  }
+
+  /** A cluster's member instances (the writer among them); empty for an instance. */
+  public List<Member> members() {
+    return members;
   }
 
   /** The DB instance identifier. */
@@ -174,12 +225,14 @@ public final class RdsInstance {
    * statuses and treats pending values shown past the settle time as deferred changes.)
    */
   public boolean isSettled() {
-    return isAvailable() && pendingModifications.isEmpty() && !hasParameterGroup(APPLYING);
+    return isAvailable() && pendingModifications.isEmpty() && !hasParameterGroup(APPLYING)
+        && members.stream().allMatch(Member::isSettled);
   }
 
-  /** {@code true} if some parameter group waits for a reboot to apply. */
+  /** {@code true} if some parameter group (a member's, for a cluster) waits for a reboot to apply. */
   public boolean isPendingReboot() {
-    return hasParameterGroup(PENDING_REBOOT);
+    return hasParameterGroup(PENDING_REBOOT) || members.stream().anyMatch(m -> m.parameterGroups().stream()
+        .anyMatch(g -> PENDING_REBOOT.equals(g.applyStatus())));
   }
 
   private boolean hasParameterGroup(String applyStatus) {
@@ -194,8 +247,9 @@ public final class RdsInstance {
   /** Id, status, pending modifications and parameter groups; tags are left out for brevity. */
   @Override
   public String toString() {
-    return "RdsInstance[id=" + id + ", status=" + status + ", pending=" + pendingModifications
-        + ", parameterGroups=" + parameterGroups + "]";
+    return "RdsInstance[" + (kind == Kind.CLUSTER ? "cluster, " : "") + "id=" + id + ", status=" + status
+        + ", pending=" + pendingModifications + ", parameterGroups=" + parameterGroups
+        + (kind == Kind.CLUSTER ? ", members=" + members : "") + "]";
   }
 
   /** Builds an {@link RdsInstance}. Not thread-safe. */
@@ -211,6 +265,8 @@ public final class RdsInstance {
     private Integer allocatedStorageGib;
     private Map<String, String> tags = Map.of();
     private Object detail;
+    private Kind kind = Kind.INSTANCE;
+    private List<Member> members = List.of();
 
     private Builder(String id) {
       this.id = Objects.requireNonNull(id, "id");
@@ -274,6 +330,13 @@ public final class RdsInstance {
     /** The gateway's own description object, offered to steps through {@link #detail(Class)}. */
     public Builder detail(Object detail) {
       this.detail = detail;
+      return this;
+    }
+
+    /** Makes it a cluster with these members (the writer among them). */
+    public Builder cluster(List<Member> members) {
+      this.kind = Kind.CLUSTER;
+      this.members = Objects.requireNonNull(members, "members");
       return this;
     }
 

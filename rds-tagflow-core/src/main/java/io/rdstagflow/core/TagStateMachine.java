@@ -127,6 +127,35 @@ public final class TagStateMachine {
   }
 
   /**
+   * Begins an operation as {@link #begin(String, String, Map)} does, then polls it once in the same
+   * call: when the instance is ready, the first due steps run now, inside the broker's update
+   * request and within its poll budget, instead of on the platform's next poll (60 s later on Cloud
+   * Foundry). An update's modify is sent in the request that asked for it. What the poll finds
+   * (a busy instance, a refused step) is in the answer and in the tags, as after any poll; the
+   * operation has begun whatever the poll answers.
+   *
+   * @throws ConcurrentOperationException and the others {@link #begin(String, String, Map)} throws,
+   *     before anything is written
+   */
+  public Begun beginAndPoll(String instanceId, Flow flow, Map<String, String> parameters) {
+    OperationToken token = begin(instanceId, flow, parameters);
+    OperationStatus status;
+    try {
+      status = engine.poll(instanceId, token);
+    } catch (RdsCallException e) {
+      // Begun all the same: the platform's next poll meets the failure again and answers it.
+      status = OperationStatus.inProgress("the operation began; its first poll met " + e.classification().code(),
+          Duration.ofSeconds(10));
+    }
+    return new Begun(token, status);
+  }
+
+  /** {@link #beginAndPoll(String, Flow, Map)} for the newest definition of the flow with this name. */
+  public Begun beginAndPoll(String instanceId, String flowName, Map<String, String> parameters) {
+    return beginAndPoll(instanceId, engine.flow(flowName), parameters);
+  }
+
+  /**
    * As {@link #begin(String, String, Map)} for this flow definition, which must be registered.
    *
    * @throws UnknownFlowException if it is not registered

@@ -141,6 +141,8 @@ public class RdsTagflowAutoConfiguration {
     set("transient-retry-after", p.getTransientRetryAfter(), engine::transientRetryAfter);
     set("owner-id", p.getOwnerId(), engine::ownerId);
     set("claim-lease", p.getClaimLease(), d -> engine.claimPolicy(ClaimPolicy.lease(d)));
+    set("api-budget", p.getApiBudget(), b -> engine.apiBudget(b.getRate(), b.getBurst()));
+    set("coalescing-window", p.getCoalescingWindow(), engine::coalesceDescribes);
     RdsTagflowProperties.StatusPolicy s = p.getStatusPolicy();
     if (!s.getBroken().isEmpty() || !s.getBusy().isEmpty() || !s.getUsable().isEmpty()) {
       set("status-policy", s, given -> {

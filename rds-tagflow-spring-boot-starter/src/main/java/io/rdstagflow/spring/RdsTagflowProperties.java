@@ -52,6 +52,15 @@ public class RdsTagflowProperties {
    */
   private Duration claimLease;
 
+  /** This engine's share of the account's RDS API rate (about 12 calls a second for everyone). */
+  private final ApiBudget apiBudget = new ApiBudget();
+
+  /**
+   * How long a poll's describe waits for other polls to share one DescribeDBInstances (up to 100
+   * instances a call); 0 (the default) describes each poll on its own. About 1s for a fleet.
+   */
+  private Duration coalescingWindow = Duration.ZERO;
+
   /** Additions to the engine's instance status policy. */
   private final StatusPolicy statusPolicy = new StatusPolicy();
 
@@ -125,6 +134,18 @@ public class RdsTagflowProperties {
     this.claimLease = claimLease;
   }
 
+  public ApiBudget getApiBudget() {
+    return apiBudget;
+  }
+
+  public Duration getCoalescingWindow() {
+    return coalescingWindow;
+  }
+
+  public void setCoalescingWindow(Duration coalescingWindow) {
+    this.coalescingWindow = coalescingWindow;
+  }
+
   public StatusPolicy getStatusPolicy() {
     return statusPolicy;
   }
@@ -135,6 +156,32 @@ public class RdsTagflowProperties {
 
   public Metrics getMetrics() {
     return metrics;
+  }
+
+  /** The engine's API budget: a token bucket every call of the engine draws on. */
+  public static class ApiBudget {
+
+    /** Calls a second, sustained; with several replicas, each replica's share (8 / replicas, say). */
+    private double rate = io.rdstagflow.core.TagStateMachine.DEFAULT_API_RATE;
+
+    /** Calls in a burst. */
+    private int burst = io.rdstagflow.core.TagStateMachine.DEFAULT_API_BURST;
+
+    public double getRate() {
+      return rate;
+    }
+
+    public void setRate(double rate) {
+      this.rate = rate;
+    }
+
+    public int getBurst() {
+      return burst;
+    }
+
+    public void setBurst(int burst) {
+      this.burst = burst;
+    }
   }
 
   /** Statuses added to the engine's default status policy ({@code io.rdstagflow.core.StatusPolicy}). */

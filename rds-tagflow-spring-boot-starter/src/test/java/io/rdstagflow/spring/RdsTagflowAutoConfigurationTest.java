@@ -139,7 +139,10 @@ class RdsTagflowAutoConfigurationTest {
             "rdstagflow.claim-lease=2m",
             "rdstagflow.status-policy.broken=maintenance",
             "rdstagflow.status-policy.usable=upgrading",
-            "rdstagflow.osb.update-flows=update-plan,resize")
+            "rdstagflow.osb.update-flows=update-plan,resize",
+            "rdstagflow.api-budget.rate=3",
+            "rdstagflow.api-budget.burst=9",
+            "rdstagflow.coalescing-window=200ms")
         .run(context -> {
           assertThat(context).hasNotFailed();
           RdsTagflowProperties p = context.getBean(RdsTagflowProperties.class);
@@ -150,6 +153,9 @@ class RdsTagflowAutoConfigurationTest {
           TagStateMachine engine = context.getBean(TagStateMachine.class);
           assertThat(engine.tagPrefix()).isEqualTo("broker:");
           assertThat(engine.ownerId()).isEqualTo("replica-1");
+          assertThat(engine.apiBudget().maxRate()).isEqualTo(3.0);
+          assertThat(engine.apiBudget().burst()).isEqualTo(9.0);
+          assertThat(p.getCoalescingWindow()).isEqualTo(Duration.ofMillis(200));
           assertThat(context.getBean(LastOperation.class).updateFlows()).containsExactlyInAnyOrder("update-plan",
               "resize");
 
@@ -251,8 +257,16 @@ class RdsTagflowAutoConfigurationTest {
 
   @Test
   void withAMeterRegistryTheRdsClientBeanIsMeteredUnlessSwitchedOff() {
-    withRdsAndFlows().withBean(MeterRegistry.class, SimpleMeterRegistry::new).run(context ->
-        assertThat(MeteredRdsClient.isMetered(context.getBean(RdsClient.class))).isTrue());
+    withRdsAndFlows().withBean(MeterRegistry.class, SimpleMeterRegistry::new).run(context -> {
+      assertThat(MeteredRdsClient.isMetered(context.getBean(RdsClient.class))).isTrue();
+      MeterRegistry meters = context.getBean(MeterRegistry.class);
+      assertThat(meters.get("rdstagflow.api.budget.rate").gauge().value())
+          .isEqualTo(TagStateMachine.DEFAULT_API_RATE);
+      context.getBean(TagStateMachine.class).apiBudget().throttled();
+      assertThat(meters.get("rdstagflow.api.budget.rate").gauge().value())
+          .isEqualTo(TagStateMachine.DEFAULT_API_RATE / 2);
+      assertThat(meters.get("rdstagflow.api.throttles").functionCounter().count()).isEqualTo(1.0);
+    });
     withRdsAndFlows().withBean(MeterRegistry.class, SimpleMeterRegistry::new)
         .withPropertyValues("rdstagflow.metrics.rds-calls=false").run(context ->
             assertThat(MeteredRdsClient.isMetered(context.getBean(RdsClient.class))).isFalse());
@@ -272,7 +286,8 @@ class RdsTagflowAutoConfigurationTest {
     String metadata = all.toString();
     assertThat(metadata).contains("\"rdstagflow.settle-time\"", "\"rdstagflow.poll-budget\"",
         "\"rdstagflow.clock-skew\"", "\"rdstagflow.owner-id\"", "\"rdstagflow.claim-lease\"",
-        "\"rdstagflow.tag-prefix\"", "\"rdstagflow.status-policy.broken\"", "\"rdstagflow.osb.update-flows\"");
+        "\"rdstagflow.tag-prefix\"", "\"rdstagflow.status-policy.broken\"", "\"rdstagflow.osb.update-flows\"",
+        "\"rdstagflow.api-budget.rate\"", "\"rdstagflow.api-budget.burst\"", "\"rdstagflow.coalescing-window\"");
   }
 
   @Test
@@ -288,6 +303,10 @@ class RdsTagflowAutoConfigurationTest {
     assertThat(p.getPollBudget()).isEqualTo(Duration.ofSeconds(20));
     assertThat(p.getClockSkew()).isEqualTo(Duration.ofSeconds(30));
     assertThat(p.getTransientRetryAfter()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(p.getApiBudget().getRate()).isEqualTo(fromProperties.build().apiBudget().maxRate())
+        .isEqualTo(defaults.build().apiBudget().maxRate());
+    assertThat((double) p.getApiBudget().getBurst()).isEqualTo(defaults.build().apiBudget().burst());
+    assertThat(p.getCoalescingWindow()).isZero();
   }
 
   private static RdsTagflowConfigurationException rootCause(Throwable t) {

@@ -9,6 +9,9 @@ import java.util.List;
  * <p>Take a {@link #mark()} before the code under test runs and ask about the calls
  * {@link #since(Mark) since} it. Thread-safe: the log is appended under the fake's lock and every
  * query returns an immutable copy.
+ *
+ * <p>A fake built with {@link FakeRds.Builder#callLogCapacity(int)} keeps only its latest calls:
+ * the queries, counts included, then see those; sequence numbers and marks count every call.
  */
 public interface CallLog {
 

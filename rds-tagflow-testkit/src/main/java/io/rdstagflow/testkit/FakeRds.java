@@ -64,16 +64,10 @@ import software.amazon.awssdk.services.rds.model.DBSnapshot;
  *
  * <h2>Fleets</h2>
  *
- * <p>For a harness that runs thousands of instances through one fake: the account's API budget
- * ({@link Builder#accountRateLimit(double, int)}, read through {@link #accountBudget()}), a
- * simulated latency per call ({@link Builder#latency(LatencyModel)}), restores whose
- * {@code creating} time varies per instance ({@link Builder#creatingSpread(double)}), many
- * instances at once ({@link #givenInstances(String, int, Consumer)}), a listener told of each
- * call on the calling thread ({@link Builder#onEachCall(Consumer)}) and a call log that keeps
- * only the latest calls ({@link Builder#callLogCapacity(int)}). DescribeDBInstances looks the
- * identifiers of its {@code db-instance-id} filter up in an index, and the fake brings only the
- * instances with something due up to the clock, so a call costs about the same with 50,000
- * instances as with ten.
+ * <p>The account's API budget ({@link Builder#accountRateLimit}, {@link #accountBudget()}), a
+ * latency per call ({@link Builder#latency}), creating times spread per instance
+ * ({@link Builder#creatingSpread}), {@link #givenInstances}, {@link Builder#onEachCall} and
+ * {@link Builder#callLogCapacity}: a call costs about the same with 50,000 instances as with ten.
  *
  * <h2>Contract</h2>
  *
@@ -181,6 +175,8 @@ public interface FakeRds extends RdsClient {
    * @throws software.amazon.awssdk.services.rds.model.RdsException with the error
    *         CreateDBInstance would give for an identifier or the template; then no instance was
    *         created
+   * @throws UnsupportedByFakeRdsException if the template sets a field the fake does not
+   *         simulate and the builder did not opt into; then no instance was created
    */
   List<String> givenInstances(String prefix, int count,
       Consumer<CreateDbInstanceRequest.Builder> template);

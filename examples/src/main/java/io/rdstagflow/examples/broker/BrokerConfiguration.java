@@ -151,6 +151,24 @@ public class BrokerConfiguration {
     };
   }
 
+  /**
+   * After a restore, the database holds the source's users with the source's passwords: on AWS
+   * every login user but the master is locked (their credentials belong to the source's apps; this
+   * broker's own bindings create new users). On the fake the step is recorded.
+   */
+  private static BoundUsersStep usersStep(DatabaseUsers databaseUsers, PasswordSource passwords) {
+    if (databaseUsers instanceof RecordedDatabaseWork recorded) {
+      return recorded.usersStep();
+    }
+    return BoundUsersStep.jdbc()
+        .boundUsers(BoundUsers.of(List.of()))
+        .masterPasswords(passwords)
+        .userPasswords(passwords)
+        .otherLoginUsers(OtherLoginUsers.LOCK)
+        .build();
+  }
+
+  /** The snapshots a provision may restore from. */
   @Bean
   public OwnedSnapshots ownedSnapshots(RdsClient rds) {
     return new OwnedSnapshots(rds);

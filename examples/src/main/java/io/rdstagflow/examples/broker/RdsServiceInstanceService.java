@@ -178,7 +178,7 @@ public class RdsServiceInstanceService implements ServiceInstanceService {
       return UpdateServiceInstanceResponse.builder().async(false).build(); // on that plan already: nothing to change
     }
     try {
-      OperationToken token = engine.begin(id, ReadyFlows.UPDATE_PLAN, Map.of(
+      OperationToken token = engine.beginAndPoll(id, ReadyFlows.UPDATE_PLAN, Map.of(
           ExampleFlows.INSTANCE_CLASS, plan.instanceClass(),
           ExampleFlows.STORAGE_GIB, Integer.toString(plan.storageGib()),
           RecordPlanStep.PLAN_ID, plan.id()));

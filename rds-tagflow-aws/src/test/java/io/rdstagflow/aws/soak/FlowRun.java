@@ -448,6 +448,11 @@ final class FlowRun {
         rec.crashed = true; // its process died under it (an overlapping poll crashed it): no answer
       } else {
         rec.answer = answer;
+        if (answer.state() == OperationStatus.State.IN_PROGRESS && answer.retryAfter()
+            .filter(d -> d.compareTo(java.time.Duration.ofSeconds(1)) >= 0).isEmpty()) {
+          violate("no retry-after", "poll #" + rec.id + " answered in progress without a Retry-After of 1 s or more: "
+              + answer);
+        }
       }
     } catch (BrokerCrash crash) {
       rec.crashed = true;

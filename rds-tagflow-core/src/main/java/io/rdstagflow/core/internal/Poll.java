@@ -196,6 +196,15 @@ final class Poll {
       failure = FailureKind.INSTANCE_STATUS;
       return OperationStatus.failed("instance status " + status);
     }
+    for (RdsInstance.Member m : instance.members()) {
+      if (s.statusPolicy().isBroken(m.status())) {
+        failure = FailureKind.INSTANCE_STATUS;
+        return OperationStatus.failed("cluster member " + m.id() + " status " + m.status());
+      }
+      if (!s.statusPolicy().isUsable(m.status())) {
+        return OperationStatus.inProgress("cluster is " + status + ", member " + m.id() + " is " + m.status());
+      }
+    }
     if (s.statusPolicy().isUsable(status)) {
       return OperationStatus.succeeded("instance is " + status);
     }
@@ -253,6 +262,12 @@ final class Poll {
       if (s.statusPolicy().isBroken(status) && !step.repairs().contains(status)) {
         failure = FailureKind.INSTANCE_STATUS;
         return failFlow("failed: instance status " + status);
+      }
+      for (RdsInstance.Member m : instance.members()) {
+        if (s.statusPolicy().isBroken(m.status()) && !step.repairs().contains(m.status())) {
+          failure = FailureKind.INSTANCE_STATUS;
+          return failFlow("failed: cluster member " + m.id() + " status " + m.status());
+        }
       }
       if (i > first && !now.isBefore(startedAt.plus(s.pollBudget()))) {
         return answer(OperationStatus.inProgress("step " + st.name() + " is next; it runs on the next poll",
@@ -326,7 +341,15 @@ final class Poll {
     }
     boolean pendingFresh = !instance.pendingModifications().isEmpty()
         && now().isBefore(clamp(lastActionAt()).plus(s.settleTime()).plus(s.clockSkew()));
-    if (usable && !applying && !pendingFresh) {
+    String memberBusy = null;
+    for (RdsInstance.Member m : instance.members()) {
+      boolean memberUsable = s.statusPolicy().isUsable(m.status()) || step.repairs().contains(m.status());
+      boolean memberApplying = m.parameterGroups().stream().anyMatch(g -> RdsInstance.APPLYING.equals(g.applyStatus()));
+      if ((!memberUsable || memberApplying) && memberBusy == null) {
+        memberBusy = "member " + m.id() + " is " + m.status() + (memberApplying ? ", its parameter group applying" : "");
+      }
+    }
+    if (usable && !applying && !pendingFresh && memberBusy == null) {
       return null;
     }
     StringBuilder b = new StringBuilder("instance is ").append(status);
@@ -337,6 +360,9 @@ final class Poll {
       if (RdsInstance.APPLYING.equals(g.applyStatus())) {
         b.append(", parameter group ").append(g.name()).append(" applying");
       }
+    }
+    if (memberBusy != null) {
+      b.append(", ").append(memberBusy);
     }
     return b.toString();
   }

@@ -43,6 +43,14 @@ public class RdsTagflowMetricsAutoConfiguration {
     return new RdsTagflowMetrics(registry);
   }
 
+  /** The engine's API budget as meters. */
+  @Bean
+  @ConditionalOnMissingBean
+  public ApiBudgetMeters rdsTagflowApiBudgetMeters(MeterRegistry registry,
+      ObjectProvider<io.rdstagflow.core.TagStateMachine> engine) {
+    return new ApiBudgetMeters(registry, engine);
+  }
+
   /** Observations where the application has them, else timers of them in the meter registry. */
   @Bean
   @ConditionalOnMissingBean

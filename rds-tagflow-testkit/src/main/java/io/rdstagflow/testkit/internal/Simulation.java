@@ -118,7 +118,7 @@ final class Simulation {
     this.budget = new AccountBucket(this, clock, fleet.ratePerSecond(), fleet.burst());
     this.latency = fleet.latency();
     // A source of its own, so that a latency model leaves the faults' draws as they were.
-    this.latencyRandom = new Random(seed ^ 0x5DEECE66DL * 31);
+    this.latencyRandom = new Random(seed ^ 0x9E3779B97F4A7C15L);
     this.listener = fleet.listener();
     this.fields = new FieldPolicy(optIns);
     this.tagging = new Tagging(store, arns, rendering, lag);

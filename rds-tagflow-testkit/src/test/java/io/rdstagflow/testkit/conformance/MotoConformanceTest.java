@@ -459,7 +459,7 @@ class MotoConformanceTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @MethodSource("scenarios")
+  @MethodSource({"scenarios", "io.rdstagflow.testkit.conformance.FleetScenarios#scenarios"})
   void fakeAndMotoAgreeExceptForDocumentedDifferences(String name, Scenario scenario,
       Map<String, String> motoDiffers) throws Exception {
     Assumptions.assumeTrue(moto != null, MISSING);
