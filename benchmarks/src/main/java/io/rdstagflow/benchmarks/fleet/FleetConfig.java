@@ -25,9 +25,11 @@ import java.util.Objects;
  * @param platformMaxInterval the longest interval the platform accepts from a Retry-After
  * @param accountRate         the account's sustained RDS rate, requests a second (RDS: 12)
  * @param accountBurst        the account's burst (RDS: 300)
- * @param budgetShare         the share of the account's rate and burst the brokers give
- *                            themselves, split evenly over the replicas (0.7: each replica's engine
- *                            gets {@code 12 * 0.7 / K} a second)
+ * @param brokersRate         the rate all replicas' engines give themselves together, requests a
+ *                            second, split evenly over the replicas (the README's fleet settings:
+ *                            8, so each replica's budget is {@code 8 / K} a second, two thirds of
+ *                            the account's 12)
+ * @param replicaBurst        each replica's budget burst (the README's fleet settings: 20)
  * @param startRate           how many restores the platform starts a second, on average (its
  *                            starts are spread evenly with jitter; never more than
  *                            {@link #MAX_STARTS_AT_ONCE} in one tick)
@@ -51,7 +53,8 @@ public record FleetConfig(
     Duration platformMaxInterval,
     double accountRate,
     int accountBurst,
-    double budgetShare,
+    double brokersRate,
+    int replicaBurst,
     double startRate,
     Duration restoreMedian,
     double restoreSpread,
@@ -80,6 +83,7 @@ public record FleetConfig(
     positive(replicas, "replicas");
     positive(threadsPerReplica, "threadsPerReplica");
     positive(accountBurst, "accountBurst");
+    positive(replicaBurst, "replicaBurst");
     Objects.requireNonNull(window, "window");
     Objects.requireNonNull(realWindow, "realWindow");
     Objects.requireNonNull(pollInterval, "pollInterval");
@@ -100,8 +104,9 @@ public record FleetConfig(
       throw new IllegalArgumentException("accountRate and startRate must be positive, were " + accountRate + " and "
           + startRate);
     }
-    if (!(budgetShare > 0) || budgetShare > 1) {
-      throw new IllegalArgumentException("budgetShare must be in (0, 1], was " + budgetShare);
+    if (!(brokersRate > 0) || brokersRate > accountRate) {
+      throw new IllegalArgumentException("brokersRate must be positive and at most the account's rate, was "
+          + brokersRate);
     }
     if (!(restoreSpread >= 0) || Double.isInfinite(restoreSpread)) {
       throw new IllegalArgumentException("restoreSpread must be finite and not negative, was " + restoreSpread);
@@ -121,16 +126,16 @@ public record FleetConfig(
    * The settings {@code docs/performance.md} states for {@code operations} in flight: one replica,
    * coalescing on with a window of 1 s (20 ms of real time for the tick's polls to join), seed 1,
    * Cloud Foundry's platform (60 s, a Retry-After honoured up to 24 h), RDS's account (12 a
-   * second, burst 300), 70 % of it for the brokers, starts at half the brokers' rate, restores of
-   * 10 minutes per 2,000 operations (at least 10) spread with sigma 0.25, 128 threads a replica,
-   * given up after 48 h, RDS-like latencies.
+   * second, burst 300), the README's fleet budget (8 a second for all replicas together, bursts of
+   * 20 each), starts at half the brokers' rate, restores of 10 minutes per 2,000 operations (at
+   * least 10) spread with sigma 0.25, 128 threads a replica, given up after 48 h, RDS-like
+   * latencies.
    */
   public static FleetConfig defaults(int operations) {
-    double share = 0.7;
-    double rate = 12;
+    double brokers = 8;
     long stretch = Math.max(1, Math.round((double) operations / OPERATIONS_PER_REFERENCE_RESTORE));
     return new FleetConfig(operations, 1, true, Duration.ofSeconds(1), Duration.ofMillis(20), 1,
-        Duration.ofSeconds(60), Duration.ofHours(24), rate, 300, share, rate * share / 2,
+        Duration.ofSeconds(60), Duration.ofHours(24), 12, 300, brokers, 20, brokers / 2,
         REFERENCE_RESTORE.multipliedBy(stretch), 0.25, 128, Duration.ofHours(48), true);
   }
 
@@ -139,89 +144,91 @@ public record FleetConfig(
     return coalesce ? window : OFF_TICK;
   }
 
-  /** One replica's engine budget: its share of the account's rate, a second. */
+  /** One replica's engine budget: its share of the brokers' rate, a second. */
   public double replicaRate() {
-    return accountRate * budgetShare / replicas;
-  }
-
-  /** One replica's engine budget: its share of the account's burst (at least 1). */
-  public int replicaBurst() {
-    return Math.max(1, (int) Math.floor(accountBurst * budgetShare / replicas));
+    return brokersRate / replicas;
   }
 
   /** A copy with another number of replicas. */
   public FleetConfig withReplicas(int k) {
     return new FleetConfig(operations, k, coalesce, window, realWindow, seed, pollInterval, platformMaxInterval,
-        accountRate, accountBurst, budgetShare, startRate, restoreMedian, restoreSpread, threadsPerReplica,
+        accountRate, accountBurst, brokersRate, replicaBurst, startRate, restoreMedian, restoreSpread, threadsPerReplica,
         maxVirtualTime, latency);
   }
 
   /** A copy with coalescing on or off. */
   public FleetConfig withCoalesce(boolean on) {
     return new FleetConfig(operations, replicas, on, window, realWindow, seed, pollInterval, platformMaxInterval,
-        accountRate, accountBurst, budgetShare, startRate, restoreMedian, restoreSpread, threadsPerReplica,
+        accountRate, accountBurst, brokersRate, replicaBurst, startRate, restoreMedian, restoreSpread, threadsPerReplica,
         maxVirtualTime, latency);
   }
 
   /** A copy with another virtual window (the tick while coalescing). */
   public FleetConfig withWindow(Duration w) {
     return new FleetConfig(operations, replicas, coalesce, w, realWindow, seed, pollInterval, platformMaxInterval,
-        accountRate, accountBurst, budgetShare, startRate, restoreMedian, restoreSpread, threadsPerReplica,
+        accountRate, accountBurst, brokersRate, replicaBurst, startRate, restoreMedian, restoreSpread, threadsPerReplica,
         maxVirtualTime, latency);
   }
 
   /** A copy with another real-time window for the engine. */
   public FleetConfig withRealWindow(Duration w) {
     return new FleetConfig(operations, replicas, coalesce, window, w, seed, pollInterval, platformMaxInterval,
-        accountRate, accountBurst, budgetShare, startRate, restoreMedian, restoreSpread, threadsPerReplica,
+        accountRate, accountBurst, brokersRate, replicaBurst, startRate, restoreMedian, restoreSpread, threadsPerReplica,
         maxVirtualTime, latency);
   }
 
   /** A copy with another seed. */
   public FleetConfig withSeed(long s) {
     return new FleetConfig(operations, replicas, coalesce, window, realWindow, s, pollInterval, platformMaxInterval,
-        accountRate, accountBurst, budgetShare, startRate, restoreMedian, restoreSpread, threadsPerReplica,
+        accountRate, accountBurst, brokersRate, replicaBurst, startRate, restoreMedian, restoreSpread, threadsPerReplica,
         maxVirtualTime, latency);
   }
 
   /** A copy with another platform maximum for Retry-After. */
   public FleetConfig withPlatformMaxInterval(Duration max) {
     return new FleetConfig(operations, replicas, coalesce, window, realWindow, seed, pollInterval, max,
-        accountRate, accountBurst, budgetShare, startRate, restoreMedian, restoreSpread, threadsPerReplica,
+        accountRate, accountBurst, brokersRate, replicaBurst, startRate, restoreMedian, restoreSpread, threadsPerReplica,
         maxVirtualTime, latency);
+  }
+
+  /** A copy with another budget: all replicas' rate together, and each one's burst. */
+  public FleetConfig withBudget(double rateOfAllReplicas, int burstOfEach) {
+    return new FleetConfig(operations, replicas, coalesce, window, realWindow, seed, pollInterval, platformMaxInterval,
+        accountRate, accountBurst, rateOfAllReplicas, burstOfEach, startRate, restoreMedian, restoreSpread,
+        threadsPerReplica, maxVirtualTime, latency);
   }
 
   /** A copy with another start rate. */
   public FleetConfig withStartRate(double perSecond) {
     return new FleetConfig(operations, replicas, coalesce, window, realWindow, seed, pollInterval, platformMaxInterval,
-        accountRate, accountBurst, budgetShare, perSecond, restoreMedian, restoreSpread, threadsPerReplica,
+        accountRate, accountBurst, brokersRate, replicaBurst, perSecond, restoreMedian, restoreSpread, threadsPerReplica,
         maxVirtualTime, latency);
   }
 
   /** A copy with another restore median and spread. */
   public FleetConfig withRestore(Duration median, double spread) {
     return new FleetConfig(operations, replicas, coalesce, window, realWindow, seed, pollInterval, platformMaxInterval,
-        accountRate, accountBurst, budgetShare, startRate, median, spread, threadsPerReplica, maxVirtualTime, latency);
+        accountRate, accountBurst, brokersRate, replicaBurst, startRate, median, spread, threadsPerReplica, maxVirtualTime, latency);
   }
 
   /** A copy with another number of threads per replica. */
   public FleetConfig withThreadsPerReplica(int threads) {
     return new FleetConfig(operations, replicas, coalesce, window, realWindow, seed, pollInterval, platformMaxInterval,
-        accountRate, accountBurst, budgetShare, startRate, restoreMedian, restoreSpread, threads, maxVirtualTime,
+        accountRate, accountBurst, brokersRate, replicaBurst, startRate, restoreMedian, restoreSpread, threads, maxVirtualTime,
         latency);
   }
 
   /** A copy with another time limit. */
   public FleetConfig withMaxVirtualTime(Duration max) {
     return new FleetConfig(operations, replicas, coalesce, window, realWindow, seed, pollInterval, platformMaxInterval,
-        accountRate, accountBurst, budgetShare, startRate, restoreMedian, restoreSpread, threadsPerReplica, max,
+        accountRate, accountBurst, brokersRate, replicaBurst, startRate, restoreMedian, restoreSpread, threadsPerReplica, max,
         latency);
   }
 
   /** A copy with simulated latencies on or off. */
   public FleetConfig withLatency(boolean on) {
     return new FleetConfig(operations, replicas, coalesce, window, realWindow, seed, pollInterval, platformMaxInterval,
-        accountRate, accountBurst, budgetShare, startRate, restoreMedian, restoreSpread, threadsPerReplica,
+        accountRate, accountBurst, brokersRate, replicaBurst, startRate, restoreMedian, restoreSpread, threadsPerReplica,
         maxVirtualTime, on);
   }
 

@@ -82,7 +82,8 @@ public final class FleetHarness {
         "  --window D                coalescing window in virtual time, the tick (default 1s; at most 5s)",
         "  --real-window D           the engine's real-time window for a tick's polls to join (default 20ms)",
         "  --seed S                  seed of starts, load balancing, restore times, latencies (default 1)",
-        "  --start-rate R            restore requests a second (default: half the brokers' budget, 4.2)",
+        "  --budget RATE,BURST       all replicas' engine rate together, each one's burst (default 8,20)",
+        "  --start-rate R            restore requests a second (default: half the brokers' rate, 4)",
         "  --restore D               median restore (creating) time (default 10min per 2,000 operations)",
         "  --restore-spread SIGMA    log-normal spread of restore times (default 0.25)",
         "  --platform-max D          longest Retry-After the platform honours (default 24h)",
@@ -97,7 +98,6 @@ public final class FleetHarness {
     List<Integer> replicas = new ArrayList<>(List.of(1));
     List<Boolean> coalescing = new ArrayList<>(List.of(true));
     List<UnaryOperator<FleetConfig>> settings = new ArrayList<>();
-    boolean restoreGiven = false;
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       if (a.equals("--help") || a.equals("-h")) {
@@ -137,11 +137,15 @@ public final class FleetHarness {
         case "--window" -> settings.add(c -> c.withWindow(duration(v)));
         case "--real-window" -> settings.add(c -> c.withRealWindow(duration(v)));
         case "--seed" -> settings.add(c -> c.withSeed(Long.parseLong(v)));
-        case "--start-rate" -> settings.add(c -> c.withStartRate(Double.parseDouble(v)));
-        case "--restore" -> {
-          restoreGiven = true;
-          settings.add(c -> c.withRestore(duration(v), c.restoreSpread()));
+        case "--budget" -> {
+          String[] rb = v.split(",");
+          if (rb.length != 2) {
+            throw new IllegalArgumentException("--budget takes RATE,BURST, e.g. 8,20");
+          }
+          settings.add(c -> c.withBudget(Double.parseDouble(rb[0]), Integer.parseInt(rb[1].trim())));
         }
+        case "--start-rate" -> settings.add(c -> c.withStartRate(Double.parseDouble(v)));
+        case "--restore" -> settings.add(c -> c.withRestore(duration(v), c.restoreSpread()));
         case "--restore-spread" -> settings.add(c -> c.withRestore(c.restoreMedian(), Double.parseDouble(v)));
         case "--platform-max" -> settings.add(c -> c.withPlatformMaxInterval(duration(v)));
         case "--threads" -> settings.add(c -> c.withThreadsPerReplica(Integer.parseInt(v)));

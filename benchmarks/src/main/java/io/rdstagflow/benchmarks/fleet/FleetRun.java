@@ -49,8 +49,9 @@ import software.amazon.awssdk.awscore.exception.AwsServiceException;
  *
  * <p>A poll's virtual latency is the simulated RDS latency of the calls made for it (the describe
  * it shared, then its steps' calls and its tag write, one after another), plus, with coalescing,
- * its wait in the window: from when it was due to the tick's instant. The latencies are accounted,
- * not slept: the clock does not move during a tick.
+ * the whole window (what a batch's first poll waits: an upper bound). The latencies are accounted,
+ * not slept: the clock does not move during a tick; the poll's answer, and so the platform's next
+ * poll, comes that much after the tick's instant.
  */
 final class FleetRun {
 
@@ -249,7 +250,9 @@ final class FleetRun {
     polls.increment();
     op.polls++;
     long callsLatency = op.pollCallLatencyNanos.get() / 1_000_000;
-    long hold = config.coalesce() ? at - op.dueMs : 0;
+    // With coalescing, every poll is counted as waiting the whole window, as a batch's first poll
+    // does: an upper bound (a poll that joins later, or a batch that fills, waits less).
+    long hold = config.coalesce() ? config.window().toMillis() : 0;
     pollLatencyMillis.incrementAndGet((int) Math.min(LATENCY_BUCKETS, hold + callsLatency));
     long answeredAt = at + callsLatency;
     long interval = config.pollInterval().toMillis();
