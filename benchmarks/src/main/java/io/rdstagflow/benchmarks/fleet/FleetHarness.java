@@ -34,6 +34,7 @@ public final class FleetHarness {
   /** Runs the harness; see the class comment and {@link #usage()}. */
   public static void main(String[] args) {
     List<FleetConfig> configs;
+    boolean warmUp = !List.of(args).contains("--no-warm-up");
     try {
       configs = parse(args);
     } catch (IllegalArgumentException e) {
@@ -49,6 +50,11 @@ public final class FleetHarness {
     boolean ok = true;
     List<FleetReport> reports = new ArrayList<>();
     PrintStream out = System.out;
+    if (warmUp) {
+      // The JIT compiles the engine, the SDK model and the fake before anything is measured.
+      out.println("warming up: 1,000 operations without coalescing, not reported ...");
+      FleetRun.run(FleetConfig.defaults(1_000).withCoalesce(false));
+    }
     for (FleetConfig c : configs) {
       out.printf(Locale.ROOT, "running N=%d K=%d coalescing %s ...%n", c.operations(), c.replicas(),
           c.coalesce() ? "on" : "off");
@@ -90,6 +96,7 @@ public final class FleetHarness {
         "  --threads T               request threads per replica (default 128)",
         "  --max-time D              give up on operations not ended by then, virtual (default 48h)",
         "  --no-latency              no simulated RDS latencies",
+        "  --no-warm-up              no 1,000-operation run (not reported) before the first",
         "  durations: 20ms, 1s, 10min, 2h");
   }
 
@@ -105,6 +112,9 @@ public final class FleetHarness {
       }
       if (a.equals("--no-latency")) {
         settings.add(c -> c.withLatency(false));
+        continue;
+      }
+      if (a.equals("--no-warm-up")) {
         continue;
       }
       if (i + 1 >= args.length) {

@@ -39,6 +39,9 @@ import java.util.Map;
  * @param pollLatencyP50Millis     a poll's virtual latency, median (see the harness's javadoc)
  * @param pollLatencyP99Millis     the same, 99th percentile
  * @param engineCpuNanosPerPoll    CPU of the poll's thread outside the fake, per poll
+ * @param engineCpuNanosPerDescribedPoll the same over the polls whose instance was described
+ *                                 (those that waited for the budget cost far less)
+ * @param lastStartSeconds         when the last restore request was accepted, virtual seconds
  * @param describesOutsideAPoll    describes naming an instance no poll of it was in progress for
  * @param decisionsWithoutFreshDescribe polls that decided (not a budget wait, no error) without a
  *                                 describe of their instance sent after they began
@@ -78,6 +81,8 @@ public record FleetReport(
     long pollLatencyP50Millis,
     long pollLatencyP99Millis,
     double engineCpuNanosPerPoll,
+    double engineCpuNanosPerDescribedPoll,
+    double lastStartSeconds,
     long describesOutsideAPoll,
     long decisionsWithoutFreshDescribe,
     long missingRetryAfter,
@@ -121,7 +126,8 @@ public record FleetReport(
     for (String f : failures) {
       line(b, "  failure", "%s", f);
     }
-    line(b, "run", "%s of virtual time in %.1f s of real time", hms(virtualSeconds), wallMillis / 1000.0);
+    line(b, "run", "%s of virtual time (the last restore accepted at %s) in %.1f s of real time",
+        hms(virtualSeconds), hms(lastStartSeconds), wallMillis / 1000.0);
     line(b, "describes", "%d, %.3f/s (%.3f/s at peak), %.1f instances each", describes, describesPerSecond(),
         describesPerSecondAtPeak, idsPerDescribe());
     line(b, "RDS calls", "%d, %.3f/s; the busiest minute %.2f/s, the busiest second %d", calls, callsPerSecond(),
@@ -133,7 +139,8 @@ public record FleetReport(
         startRefusals);
     line(b, "available->succeeded", "p50 %.0f s, p99 %.0f s", availableToSucceededP50, availableToSucceededP99);
     line(b, "poll latency", "p50 %d ms, p99 %d ms (virtual)", pollLatencyP50Millis, pollLatencyP99Millis);
-    line(b, "engine CPU", "%.1f us per poll", engineCpuNanosPerPoll / 1000);
+    line(b, "engine CPU", "%.1f us per poll, %.1f us per poll that was described", engineCpuNanosPerPoll / 1000,
+        engineCpuNanosPerDescribedPoll / 1000);
     line(b, "stale decisions", "%d (describes outside their instance's poll %d, decisions without a describe"
         + " sent during the poll %d)", staleDecisions(), describesOutsideAPoll, decisionsWithoutFreshDescribe);
     line(b, "Retry-After", "missing on %d in-progress answers; longest %d s; %d polls lengthened by it",
@@ -145,19 +152,20 @@ public record FleetReport(
   /** The column headings of {@link #markdownRow()}. */
   public static String markdownHeader() {
     return "| N | K | coalescing | describes/s | RDS calls/s (busiest min) | throttled | polls/op"
-        + " | available→succeeded p50 / p99 | poll latency p99 | engine CPU/poll | stale decisions | ended |\n"
+        + " | available→succeeded p50 / p99 | poll latency p99 | engine CPU/poll (described) | stale decisions"
+        + " | ended |\n"
         + "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |";
   }
 
   /** One line of the figures table in {@code docs/performance.md}. */
   public String markdownRow() {
     return String.format(Locale.ROOT,
-        "| %,d | %d | %s | %.2f | %.2f (%.2f) | %d | %.1f | %s / %s | %,d ms | %.0f µs | %d | %s |",
+        "| %,d | %d | %s | %.2f | %.2f (%.2f) | %d | %.1f | %s / %s | %,d ms | %.0f µs (%.0f µs) | %d | %s |",
         config.operations(), config.replicas(),
         config.coalesce() ? "on, " + FleetConfig.human(config.window()) : "off",
         describesPerSecond(), callsPerSecond(), maxCallsPerMinute, throttled, pollsPerOperation(),
         minutes(availableToSucceededP50), minutes(availableToSucceededP99), pollLatencyP99Millis,
-        engineCpuNanosPerPoll / 1000, staleDecisions(),
+        engineCpuNanosPerPoll / 1000, engineCpuNanosPerDescribedPoll / 1000, staleDecisions(),
         unfinished == 0 && failed == 0 ? "all succeeded in " + hms(virtualSeconds)
             : succeeded + " succeeded, " + failed + " failed, " + unfinished + " unfinished at " + hms(virtualSeconds));
   }

@@ -73,6 +73,8 @@ final class FleetRun {
 
   private final LongAdder engineCpu = new LongAdder();
   private final LongAdder polls = new LongAdder();
+  private final LongAdder describedPolls = new LongAdder();
+  private final LongAdder describedPollsCpu = new LongAdder();
   private final LongAdder decisionsWithoutFreshDescribe = new LongAdder();
   private final LongAdder missingRetryAfter = new LongAdder();
   private final LongAdder pollsLengthened = new LongAdder();
@@ -246,8 +248,13 @@ final class FleetRun {
     }
     recorder.next();
     op.pollStartSeq = 0;
-    engineCpu.add((FleetRecorder.threadCpu() - cpu0) - (FleetRecorder.cpuInFake() - fake0));
+    long cpu = (FleetRecorder.threadCpu() - cpu0) - (FleetRecorder.cpuInFake() - fake0);
+    engineCpu.add(cpu);
     polls.increment();
+    if (op.describesInPoll.get() > 0) {
+      describedPolls.increment();
+      describedPollsCpu.add(cpu);
+    }
     op.polls++;
     long callsLatency = op.pollCallLatencyNanos.get() / 1_000_000;
     // With coalescing, every poll is counted as waiting the whole window, as a batch's first poll
@@ -301,12 +308,14 @@ final class FleetRun {
     long budgetWaits = 0;
     long pollErrors = 0;
     long lastEnd = 0;
+    long lastStart = 0;
     List<String> failures = new ArrayList<>();
     long[] toSucceeded = new long[ops.length];
     int measured = 0;
     long t0 = VirtualClock.DEFAULT_START.toEpochMilli();
     for (FleetOperation op : ops) {
       maxPolls = Math.max(maxPolls, op.polls);
+      lastStart = Math.max(lastStart, op.startedAtMs);
       budgetWaits += op.budgetWaits;
       pollErrors += op.pollErrors;
       if (op.succeededAtMs >= 0) {
@@ -361,7 +370,9 @@ final class FleetRun {
         peakSeconds == 0 ? 0 : (double) peakDescribes / peakSeconds, recorder.calls(), maxWindow / 60.0, maxSecond,
         recorder.throttled(), FleetFake.accountThrottles(fake), budgetThrottles, minRate, startRefusals,
         percentile(sample, 0.50) / 1000.0, percentile(sample, 0.99) / 1000.0, latencyPercentile(0.50),
-        latencyPercentile(0.99), p == 0 ? 0 : (double) engineCpu.sum() / p, recorder.describesOutsideAPoll(),
+        latencyPercentile(0.99), p == 0 ? 0 : (double) engineCpu.sum() / p,
+        describedPolls.sum() == 0 ? 0 : (double) describedPollsCpu.sum() / describedPolls.sum(),
+        lastStart / 1000.0, recorder.describesOutsideAPoll(),
         decisionsWithoutFreshDescribe.sum(), missingRetryAfter.sum(), maxRetryAfter.get(), pollsLengthened.sum(),
         recorder.callsByOperation(), recorder.batchSizes());
   }
