@@ -98,6 +98,7 @@ final class BrokerRdsClient implements InvocationHandler {
     }
     FleetRecorder.takeLatencyOfCurrentCall();
     boolean throttled = false;
+    String outcome = null;
     long cpu0 = FleetRecorder.threadCpu();
     try {
       Object result = method.invoke(fake, request);
@@ -107,6 +108,8 @@ final class BrokerRdsClient implements InvocationHandler {
       return result;
     } catch (InvocationTargetException e) {
       Throwable cause = e.getCause();
+      outcome = cause instanceof AwsServiceException a && a.awsErrorDetails() != null
+          ? a.awsErrorDetails().errorCode() : cause.getClass().getSimpleName();
       if (cause instanceof AwsServiceException a && a.isThrottlingException()) {
         throttled = true;
         if (charged) {
@@ -118,7 +121,7 @@ final class BrokerRdsClient implements InvocationHandler {
       FleetRecorder.addCpuInFake(FleetRecorder.threadCpu() - cpu0);
       String name = request.getClass().getSimpleName();
       recorder.callDone(name.endsWith("Request") ? name.substring(0, name.length() - 7) : name, ids, describe,
-          throttled, FleetRecorder.takeLatencyOfCurrentCall());
+          throttled, outcome, FleetRecorder.takeLatencyOfCurrentCall());
     }
   }
 

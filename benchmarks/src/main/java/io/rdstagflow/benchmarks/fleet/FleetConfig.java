@@ -104,9 +104,8 @@ public record FleetConfig(
       throw new IllegalArgumentException("accountRate and startRate must be positive, were " + accountRate + " and "
           + startRate);
     }
-    if (!(brokersRate > 0) || brokersRate > accountRate) {
-      throw new IllegalArgumentException("brokersRate must be positive and at most the account's rate, was "
-          + brokersRate);
+    if (!(brokersRate > 0) || Double.isInfinite(brokersRate)) {
+      throw new IllegalArgumentException("brokersRate must be positive, was " + brokersRate);
     }
     if (!(restoreSpread >= 0) || Double.isInfinite(restoreSpread)) {
       throw new IllegalArgumentException("restoreSpread must be finite and not negative, was " + restoreSpread);
@@ -196,6 +195,13 @@ public record FleetConfig(
     return new FleetConfig(operations, replicas, coalesce, window, realWindow, seed, pollInterval, platformMaxInterval,
         accountRate, accountBurst, rateOfAllReplicas, burstOfEach, startRate, restoreMedian, restoreSpread,
         threadsPerReplica, maxVirtualTime, latency);
+  }
+
+  /** A copy with another account: its sustained rate and its burst. */
+  public FleetConfig withAccount(double rate, int burst) {
+    return new FleetConfig(operations, replicas, coalesce, window, realWindow, seed, pollInterval, platformMaxInterval,
+        rate, burst, brokersRate, replicaBurst, startRate, restoreMedian, restoreSpread, threadsPerReplica,
+        maxVirtualTime, latency);
   }
 
   /** A copy with another start rate. */

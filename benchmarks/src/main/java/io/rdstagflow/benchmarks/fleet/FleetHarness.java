@@ -88,6 +88,7 @@ public final class FleetHarness {
         "  --window D                coalescing window in virtual time, the tick (default 1s; at most 5s)",
         "  --real-window D           the engine's real-time window for a tick's polls to join (default 20ms)",
         "  --seed S                  seed of starts, load balancing, restore times, latencies (default 1)",
+        "  --account RATE,BURST      the account's rate limit on the fake (default 12,300)",
         "  --budget RATE,BURST       all replicas' engine rate together, each one's burst (default 8,20)",
         "  --start-rate R            restore requests a second (default: half the brokers' rate, 4)",
         "  --restore D               median restore (creating) time (default 10min per 2,000 operations)",
@@ -153,6 +154,13 @@ public final class FleetHarness {
             throw new IllegalArgumentException("--budget takes RATE,BURST, e.g. 8,20");
           }
           settings.add(c -> c.withBudget(Double.parseDouble(rb[0]), Integer.parseInt(rb[1].trim())));
+        }
+        case "--account" -> {
+          String[] rb = v.split(",");
+          if (rb.length != 2) {
+            throw new IllegalArgumentException("--account takes RATE,BURST, e.g. 12,300");
+          }
+          settings.add(c -> c.withAccount(Double.parseDouble(rb[0]), Integer.parseInt(rb[1].trim())));
         }
         case "--start-rate" -> settings.add(c -> c.withStartRate(Double.parseDouble(v)));
         case "--restore" -> settings.add(c -> c.withRestore(duration(v), c.restoreSpread()));

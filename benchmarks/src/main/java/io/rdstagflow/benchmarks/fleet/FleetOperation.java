@@ -1,6 +1,8 @@
 package io.rdstagflow.benchmarks.fleet;
 
 import io.rdstagflow.core.OperationStatus;
+import java.util.ArrayDeque;
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -45,9 +47,53 @@ final class FleetOperation {
   /** Simulated RDS latency of the calls made for the current poll, nanoseconds. */
   final AtomicLong pollCallLatencyNanos = new AtomicLong();
 
+  /** The last things that happened to this operation, for the report of a failure. */
+  private final ArrayDeque<String> trace = new ArrayDeque<>();
+  private int waitStreak;
+  private long waitStreakSinceMs;
+
   FleetOperation(int index, String instanceId) {
     this.index = index;
     this.instanceId = instanceId;
+  }
+
+  /**
+   * Notes an event at virtual {@code atMs}; consecutive budget waits are folded into one line. Only
+   * the thread that owns the operation (its poll's, or the scheduler's between ticks) calls this.
+   */
+  void trace(long atMs, String event, boolean budgetWait) {
+    if (budgetWait) {
+      if (waitStreak++ == 0) {
+        waitStreakSinceMs = atMs;
+      }
+      return;
+    }
+    if (waitStreak > 0) {
+      add(waitStreakSinceMs, waitStreak + " polls waited for the budget (until " + FleetReport.hms(atMs / 1000.0)
+          + ")");
+      waitStreak = 0;
+    }
+    add(atMs, event);
+  }
+
+  private void add(long atMs, String event) {
+    if (trace.size() == 60) {
+      trace.removeFirst();
+    }
+    trace.addLast(String.format(Locale.ROOT, "%s %s", FleetReport.hms(atMs / 1000.0), event));
+  }
+
+  /** The trace, oldest first, with a pending streak of budget waits. */
+  String renderTrace() {
+    StringBuilder b = new StringBuilder();
+    for (String line : trace) {
+      b.append("      ").append(line).append('\n');
+    }
+    if (waitStreak > 0) {
+      b.append("      ").append(FleetReport.hms(waitStreakSinceMs / 1000.0)).append(' ').append(waitStreak)
+          .append(" polls waited for the budget\n");
+    }
+    return b.toString();
   }
 
   boolean started() {

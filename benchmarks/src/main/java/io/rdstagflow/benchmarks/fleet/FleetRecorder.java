@@ -90,8 +90,9 @@ final class FleetRecorder {
     batchSizes.incrementAndGet(size);
   }
 
-  /** A call reached the fake and returned or threw. */
-  void callDone(String operation, Collection<String> ids, boolean describe, boolean wasThrottled, long latencyNanos) {
+  /** A call reached the fake and returned or threw ({@code outcome}: the error code, or null). */
+  void callDone(String operation, Collection<String> ids, boolean describe, boolean wasThrottled, String outcome,
+      long latencyNanos) {
     calls.increment();
     byOperation.computeIfAbsent(operation, k -> new LongAdder()).increment();
     int second = (int) Math.min(callsPerSecond.length() - 1, Math.max(0, nowMs() / 1000));
@@ -103,6 +104,12 @@ final class FleetRecorder {
     }
     if (wasThrottled) {
       throttled.increment();
+    }
+    if (!describe && ids.size() == 1) {
+      FleetOperation op = operations.get(key(ids.iterator().next()));
+      if (op != null && op.pollStartSeq != 0) {
+        op.trace(nowMs(), "  " + operation + (outcome == null ? "" : " -> " + outcome), false);
+      }
     }
     if (latencyNanos > 0) {
       for (String id : ids) {

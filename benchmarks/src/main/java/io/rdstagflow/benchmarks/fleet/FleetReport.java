@@ -14,6 +14,8 @@ import java.util.Map;
  * @param failed                   operations that answered {@code failed}
  * @param unfinished               operations still in progress when the run gave up
  * @param failures                 the first failure descriptions
+ * @param failureTraces            for the first failed operations: their last events (polls,
+ *                                 calls, budget waits) and the fake's history of the instance
  * @param virtualSeconds           the run's length in virtual time
  * @param wallMillis               the run's length in real time
  * @param peakInFlight             the most operations started and not ended at once
@@ -58,6 +60,7 @@ public record FleetReport(
     int failed,
     int unfinished,
     List<String> failures,
+    List<String> failureTraces,
     double virtualSeconds,
     long wallMillis,
     int peakInFlight,
@@ -146,6 +149,9 @@ public record FleetReport(
     line(b, "Retry-After", "missing on %d in-progress answers; longest %d s; %d polls lengthened by it",
         missingRetryAfter, maxRetryAfterSeconds, pollsLengthened);
     line(b, "calls by operation", "%s", callsByOperation);
+    for (String t : failureTraces) {
+      b.append("  failed ").append(t);
+    }
     return b.toString();
   }
 

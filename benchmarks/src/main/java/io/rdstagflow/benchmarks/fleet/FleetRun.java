@@ -263,6 +263,14 @@ final class FleetRun {
     pollLatencyMillis.incrementAndGet((int) Math.min(LATENCY_BUCKETS, hold + callsLatency));
     long answeredAt = at + callsLatency;
     long interval = config.pollInterval().toMillis();
+    if (error == null && status.state() == OperationStatus.State.IN_PROGRESS
+        && BUDGET_WAIT.equals(status.description())) {
+      op.trace(at, null, true);
+    } else {
+      op.trace(at, "poll " + op.polls + " (replica " + r.number + ", " + op.describesInPoll.get() + " describe) "
+          + (error != null ? "threw " + error.getClass().getSimpleName()
+              : status.state().osbValue() + ": " + status.description()), false);
+    }
     if (error != null) {
       op.pollErrors++;
       op.dueMs = answeredAt + interval;
@@ -310,6 +318,7 @@ final class FleetRun {
     long lastEnd = 0;
     long lastStart = 0;
     List<String> failures = new ArrayList<>();
+    List<String> traces = new ArrayList<>();
     long[] toSucceeded = new long[ops.length];
     int measured = 0;
     long t0 = VirtualClock.DEFAULT_START.toEpochMilli();
@@ -332,6 +341,11 @@ final class FleetRun {
         lastEnd = Math.max(lastEnd, op.failedAtMs);
         if (failures.size() < 5) {
           failures.add(op.instanceId + ": " + op.failure);
+        }
+        if (traces.size() < 3) {
+          traces.add(op.instanceId + " (" + op.polls + " polls, " + op.budgetWaits + " waited for the budget);"
+              + " its last events, then the fake's history:\n" + op.renderTrace()
+              + fake.history(op.instanceId).map(InstanceHistory::render).orElse("(no history)"));
         }
       } else {
         unfinished++;
@@ -365,7 +379,7 @@ final class FleetRun {
     long budgetThrottles = replicas.stream().mapToLong(r -> r.budget.throttles()).sum();
     double minRate = minBudgetRate[0] == Double.MAX_VALUE ? config.replicaRate() : minBudgetRate[0];
     long p = polls.sum();
-    return new FleetReport(config, succeeded, failed, unfinished, failures, seconds, wallMillis, peak, p, maxPolls,
+    return new FleetReport(config, succeeded, failed, unfinished, failures, traces, seconds, wallMillis, peak, p, maxPolls,
         budgetWaits, pollErrors, recorder.describes(), recorder.describedIds(),
         peakSeconds == 0 ? 0 : (double) peakDescribes / peakSeconds, recorder.calls(), maxWindow / 60.0, maxSecond,
         recorder.throttled(), FleetFake.accountThrottles(fake), budgetThrottles, minRate, startRefusals,
