@@ -9,9 +9,11 @@ import io.rdstagflow.core.TagStateMachine;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import io.rdstagflow.core.Sleeper;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import software.amazon.awssdk.services.rds.RdsClient;
@@ -20,8 +22,9 @@ import software.amazon.awssdk.services.rds.RdsClient;
  * One broker replica as a broker on the library wires itself: its own {@link RdsClient} (here the
  * shared fake behind a {@link BrokerRdsClient} that charges this replica's budget), its own
  * {@link RdsTagflow} with the ready restore flow, its own engine with its share of the account's
- * budget and, with coalescing, its own batcher; and its request threads, which serve the platform's
- * restore requests and polls that the load balancer sends it.
+ * budget and, with coalescing, its own batcher, pausing between write retries in virtual time; and
+ * its request threads, which serve the platform's restore requests and polls that the load balancer
+ * sends it.
  */
 final class BrokerReplica implements AutoCloseable {
 
@@ -38,7 +41,8 @@ final class BrokerReplica implements AutoCloseable {
   final Flow flow;
   final ExecutorService threads;
 
-  BrokerReplica(int number, FleetConfig config, RdsClient fake, Clock clock, FleetRecorder recorder) {
+  BrokerReplica(int number, FleetConfig config, RdsClient fake, Clock clock, FleetRecorder recorder,
+      Sleeper sleeper) {
     this.number = number;
     this.budget = ApiBudget.perSecond(config.replicaRate(), config.replicaBurst(), clock);
     RdsClient client = BrokerRdsClient.over(fake, budget, recorder);
@@ -49,7 +53,7 @@ final class BrokerReplica implements AutoCloseable {
             .boundUsers(BoundUsersStep.none())
             .build())
         .engine(b -> {
-          b.clock(clock).settleTime(SETTLE_TIME).apiBudget(budget).ownerId("replica-" + number);
+          b.clock(clock).sleeper(sleeper).settleTime(SETTLE_TIME).apiBudget(budget).ownerId("replica-" + number);
           if (config.coalesce()) {
             b.coalesceDescribes(config.realWindow());
           }
@@ -62,7 +66,10 @@ final class BrokerReplica implements AutoCloseable {
       t.setDaemon(true);
       return t;
     };
-    this.threads = Executors.newFixedThreadPool(config.threadsPerReplica(), factory);
+    // Threads kept alive, and more on demand: a poll pausing between write retries holds its thread
+    // into later ticks, and a tick's polls must never queue behind paused ones.
+    this.threads = new ThreadPoolExecutor(config.threadsPerReplica(), Integer.MAX_VALUE, 60, TimeUnit.SECONDS,
+        new SynchronousQueue<>(), factory);
   }
 
   TagStateMachine engine() {

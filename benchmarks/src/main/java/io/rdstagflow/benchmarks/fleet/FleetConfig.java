@@ -37,7 +37,7 @@ import java.util.Objects;
  *                            lifecycle's 10 minutes, stretched for large fleets)
  * @param restoreSpread       sigma of the log-normal spread of restore times around the median
  *                            (the fake's {@code creatingSpread}); 0 for every restore the same
- * @param threadsPerReplica   each replica's request threads: how many polls it serves at once
+ * @param threadsPerReplica   each replica's request threads kept alive (more are made on demand)
  * @param maxVirtualTime      when the harness gives up on operations that have not ended
  * @param latency             whether the fake draws RDS-like latencies per call (for the poll
  *                            latency figure; nothing sleeps)

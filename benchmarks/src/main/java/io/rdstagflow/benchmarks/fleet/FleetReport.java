@@ -40,6 +40,10 @@ import java.util.Map;
  * @param availableToSucceededP99  the same, 99th percentile
  * @param pollLatencyP50Millis     a poll's virtual latency, median (see the harness's javadoc)
  * @param pollLatencyP99Millis     the same, 99th percentile
+ * @param describedPollLatencyP99Millis the same over the polls whose instance was described (a poll
+ *                                 that waited for the budget answers at once)
+ * @param writePauses              pauses the engines made between retries of a tag write recording an
+ *                                 accepted action (each at least one tick)
  * @param engineCpuNanosPerPoll    CPU of the poll's thread outside the fake, per poll
  * @param engineCpuNanosPerDescribedPoll the same over the polls whose instance was described
  *                                 (those that waited for the budget cost far less)
@@ -83,6 +87,8 @@ public record FleetReport(
     double availableToSucceededP99,
     long pollLatencyP50Millis,
     long pollLatencyP99Millis,
+    long describedPollLatencyP99Millis,
+    long writePauses,
     double engineCpuNanosPerPoll,
     double engineCpuNanosPerDescribedPoll,
     double lastStartSeconds,
@@ -141,7 +147,8 @@ public record FleetReport(
         + " refused by a budget", polls, pollsPerOperation(), maxPollsPerOperation, budgetWaits, pollErrors,
         startRefusals);
     line(b, "available->succeeded", "p50 %.0f s, p99 %.0f s", availableToSucceededP50, availableToSucceededP99);
-    line(b, "poll latency", "p50 %d ms, p99 %d ms (virtual)", pollLatencyP50Millis, pollLatencyP99Millis);
+    line(b, "poll latency", "p50 %d ms, p99 %d ms (virtual); p99 of polls that were described %d ms; %d write"
+        + " retries paused", pollLatencyP50Millis, pollLatencyP99Millis, describedPollLatencyP99Millis, writePauses);
     line(b, "engine CPU", "%.1f us per poll, %.1f us per poll that was described", engineCpuNanosPerPoll / 1000,
         engineCpuNanosPerDescribedPoll / 1000);
     line(b, "stale decisions", "%d (describes outside their instance's poll %d, decisions without a describe"

@@ -15,8 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.SplittableRandom;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
@@ -34,7 +33,10 @@ import software.amazon.awssdk.awscore.exception.AwsServiceException;
  * virtual time: polls due within one window arrive together, and the engine's real-time window
  * (a few milliseconds) is only how long a batch's first poll waits for the rest of its tick to join.
  * With coalescing off the tick is one second, the harness's resolution. Empty stretches are
- * skipped.
+ * skipped. A poll that pauses between retries of a tag write (the engine's sleeper) sleeps in
+ * virtual time: the tick ends without it, and the tick at or after its wake-up time wakes it (see
+ * {@link TickBarrier}); so the account's bucket refills between a throttled write and its retry,
+ * as it would on a real clock, though a pause lasts at least a tick.
  *
  * <h2>The platform</h2>
  *
@@ -49,9 +51,9 @@ import software.amazon.awssdk.awscore.exception.AwsServiceException;
  *
  * <p>A poll's virtual latency is the simulated RDS latency of the calls made for it (the describe
  * it shared, then its steps' calls and its tag write, one after another), plus, with coalescing,
- * the whole window (what a batch's first poll waits: an upper bound). The latencies are accounted,
- * not slept: the clock does not move during a tick; the poll's answer, and so the platform's next
- * poll, comes that much after the tick's instant.
+ * the whole window (what a batch's first poll waits: an upper bound), plus the virtual time it
+ * paused. The latencies are accounted, not slept: the clock does not move during a tick; the
+ * poll's answer, and so the platform's next poll, comes that much after the tick's instant.
  */
 final class FleetRun {
 
@@ -79,8 +81,11 @@ final class FleetRun {
   private final LongAdder missingRetryAfter = new LongAdder();
   private final LongAdder pollsLengthened = new LongAdder();
   private final AtomicLongArray pollLatencyMillis = new AtomicLongArray((int) LATENCY_BUCKETS + 1);
+  private final AtomicLongArray describedPollLatencyMillis = new AtomicLongArray((int) LATENCY_BUCKETS + 1);
   private final java.util.concurrent.atomic.AtomicLong maxRetryAfter = new java.util.concurrent.atomic.AtomicLong();
   private final double[] minBudgetRate = {Double.MAX_VALUE};
+  private final TickBarrier barrier;
+  private volatile Throwable taskFailure;
 
   FleetRun(FleetConfig config) {
     this.config = config;
@@ -88,6 +93,7 @@ final class FleetRun {
     this.fake = FleetFake.build(config, clock);
     int seconds = (int) Math.min(Integer.MAX_VALUE - 1, config.maxVirtualTime().toSeconds() + 3600);
     this.recorder = new FleetRecorder(clock, seconds);
+    this.barrier = new TickBarrier(recorder::nowMs);
     this.ops = new FleetOperation[config.operations()];
     int width = Integer.toString(config.operations() - 1).length();
     for (int i = 0; i < ops.length; i++) {
@@ -95,7 +101,7 @@ final class FleetRun {
       recorder.register(ops[i]);
     }
     for (int k = 0; k < config.replicas(); k++) {
-      BrokerReplica r = new BrokerReplica(k, config, fake, clock, recorder);
+      BrokerReplica r = new BrokerReplica(k, config, fake, clock, recorder, barrier.sleeper());
       r.budget.onRateChange((before, after) -> {
         synchronized (minBudgetRate) {
           minBudgetRate[0] = Math.min(minBudgetRate[0], after);
@@ -139,13 +145,12 @@ final class FleetRun {
     int peak = 0;
     long startRefusals = 0;
     long now = 0;
-    List<Future<?>> running = new ArrayList<>();
-    List<FleetOperation> startedThisTick = new ArrayList<>();
-    List<FleetOperation> polledThisTick = new ArrayList<>();
+    ConcurrentLinkedQueue<FleetOperation> startsDone = new ConcurrentLinkedQueue<>();
+    ConcurrentLinkedQueue<FleetOperation> pollsDone = new ConcurrentLinkedQueue<>();
     while (ended < ops.length) {
-      long next = Long.MAX_VALUE;
+      long next = Math.min(barrier.nextWakeUp(), Long.MAX_VALUE);
       if (!startsDue.isEmpty()) {
-        next = startsDue.peek().dueMs;
+        next = Math.min(next, startsDue.peek().dueMs);
       }
       if (!pollsDue.isEmpty()) {
         next = Math.min(next, pollsDue.peek().dueMs);
@@ -161,25 +166,28 @@ final class FleetRun {
       }
       now = at;
       final long tickAt = at;
-      running.clear();
-      startedThisTick.clear();
-      polledThisTick.clear();
+      barrier.wake(at);
       while (!startsDue.isEmpty() && startsDue.peek().dueMs <= at) {
         FleetOperation op = startsDue.poll();
         BrokerReplica r = pick();
-        startedThisTick.add(op);
-        running.add(r.threads.submit(() -> start(op, r, tickAt)));
+        barrier.submit(r.threads, guarded(() -> {
+          start(op, r, tickAt);
+          startsDone.add(op);
+        }));
       }
       while (!pollsDue.isEmpty() && pollsDue.peek().dueMs <= at) {
         FleetOperation op = pollsDue.poll();
         BrokerReplica r = pick();
-        polledThisTick.add(op);
-        running.add(r.threads.submit(() -> poll(op, r, tickAt)));
+        barrier.submit(r.threads, guarded(() -> {
+          poll(op, r, tickAt);
+          pollsDone.add(op);
+        }));
       }
-      for (Future<?> f : running) {
-        join(f);
+      barrier.awaitQuiet();
+      if (taskFailure != null) {
+        throw new IllegalStateException("a request thread failed", taskFailure);
       }
-      for (FleetOperation op : startedThisTick) {
+      for (FleetOperation op = startsDone.poll(); op != null; op = startsDone.poll()) {
         if (op.started()) {
           inFlight++;
           pollsDue.add(op);
@@ -192,7 +200,7 @@ final class FleetRun {
           startsDue.add(op);
         }
       }
-      for (FleetOperation op : polledThisTick) {
+      for (FleetOperation op = pollsDone.poll(); op != null; op = pollsDone.poll()) {
         if (op.ended()) {
           ended++;
           inFlight--;
@@ -205,6 +213,8 @@ final class FleetRun {
         inFlightPerSecond[(int) (at / 1000)] = Math.max(inFlightPerSecond[(int) (at / 1000)], inFlight);
       }
     }
+    barrier.wakeAll(); // the run gave up: let paused polls finish (their answers are not counted)
+    barrier.awaitQuiet();
     long wall = (System.nanoTime() - wall0) / 1_000_000;
     return report(now, wall, peak, startRefusals, inFlightPerSecond);
   }
@@ -257,11 +267,15 @@ final class FleetRun {
     }
     op.polls++;
     long callsLatency = op.pollCallLatencyNanos.get() / 1_000_000;
+    long paused = recorder.nowMs() - at; // virtual time the poll spent pausing between write retries
     // With coalescing, every poll is counted as waiting the whole window, as a batch's first poll
     // does: an upper bound (a poll that joins later, or a batch that fills, waits less).
     long hold = config.coalesce() ? config.window().toMillis() : 0;
-    pollLatencyMillis.incrementAndGet((int) Math.min(LATENCY_BUCKETS, hold + callsLatency));
-    long answeredAt = at + callsLatency;
+    pollLatencyMillis.incrementAndGet((int) Math.min(LATENCY_BUCKETS, hold + paused + callsLatency));
+    if (op.describesInPoll.get() > 0) {
+      describedPollLatencyMillis.incrementAndGet((int) Math.min(LATENCY_BUCKETS, hold + paused + callsLatency));
+    }
+    long answeredAt = at + paused + callsLatency;
     long interval = config.pollInterval().toMillis();
     if (error == null && status.state() == OperationStatus.State.IN_PROGRESS
         && BUDGET_WAIT.equals(status.description())) {
@@ -383,23 +397,23 @@ final class FleetRun {
         budgetWaits, pollErrors, recorder.describes(), recorder.describedIds(),
         peakSeconds == 0 ? 0 : (double) peakDescribes / peakSeconds, recorder.calls(), maxWindow / 60.0, maxSecond,
         recorder.throttled(), FleetFake.accountThrottles(fake), budgetThrottles, minRate, startRefusals,
-        percentile(sample, 0.50) / 1000.0, percentile(sample, 0.99) / 1000.0, latencyPercentile(0.50),
-        latencyPercentile(0.99), p == 0 ? 0 : (double) engineCpu.sum() / p,
+        percentile(sample, 0.50) / 1000.0, percentile(sample, 0.99) / 1000.0,
+        latencyPercentile(pollLatencyMillis, p, 0.50), latencyPercentile(pollLatencyMillis, p, 0.99),
+        latencyPercentile(describedPollLatencyMillis, describedPolls.sum(), 0.99), barrier.pauses(), p == 0 ? 0 : (double) engineCpu.sum() / p,
         describedPolls.sum() == 0 ? 0 : (double) describedPollsCpu.sum() / describedPolls.sum(),
         lastStart / 1000.0, recorder.describesOutsideAPoll(),
         decisionsWithoutFreshDescribe.sum(), missingRetryAfter.sum(), maxRetryAfter.get(), pollsLengthened.sum(),
         recorder.callsByOperation(), recorder.batchSizes());
   }
 
-  private long latencyPercentile(double q) {
-    long total = polls.sum();
+  private static long latencyPercentile(AtomicLongArray histogram, long total, double q) {
     if (total == 0) {
       return 0;
     }
     long rank = (long) Math.ceil(q * total);
     long seen = 0;
-    for (int ms = 0; ms < pollLatencyMillis.length(); ms++) {
-      seen += pollLatencyMillis.get(ms);
+    for (int ms = 0; ms < histogram.length(); ms++) {
+      seen += histogram.get(ms);
       if (seen >= rank) {
         return ms;
       }
@@ -419,14 +433,13 @@ final class FleetRun {
     return ((ms + tick - 1) / tick) * tick;
   }
 
-  private static void join(Future<?> f) {
-    try {
-      f.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted", e);
-    } catch (ExecutionException e) {
-      throw new IllegalStateException("a request thread failed", e.getCause());
-    }
+  private Runnable guarded(Runnable task) {
+    return () -> {
+      try {
+        task.run();
+      } catch (RuntimeException | Error e) {
+        taskFailure = e;
+      }
+    };
   }
 }
