@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.time.Duration;
 import io.rdstagflow.core.Sleeper;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -40,6 +41,7 @@ final class BrokerReplica implements AutoCloseable {
   final RdsTagflow tagflow;
   final Flow flow;
   final ExecutorService threads;
+  final Semaphore permits;
 
   BrokerReplica(int number, FleetConfig config, RdsClient fake, Clock clock, FleetRecorder recorder,
       Sleeper sleeper) {
@@ -66,8 +68,10 @@ final class BrokerReplica implements AutoCloseable {
       t.setDaemon(true);
       return t;
     };
-    // Threads kept alive, and more on demand: a poll pausing between write retries holds its thread
-    // into later ticks, and a tick's polls must never queue behind paused ones.
+    // As many requests at once as the replica has request threads (the permits); the threads
+    // themselves on demand, because a poll pausing between write retries keeps its thread (not its
+    // permit) into later ticks.
+    this.permits = new Semaphore(config.threadsPerReplica(), true);
     this.threads = new ThreadPoolExecutor(config.threadsPerReplica(), Integer.MAX_VALUE, 60, TimeUnit.SECONDS,
         new SynchronousQueue<>(), factory);
   }

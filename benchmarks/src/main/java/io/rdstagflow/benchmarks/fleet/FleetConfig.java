@@ -37,7 +37,8 @@ import java.util.Objects;
  *                            lifecycle's 10 minutes, stretched for large fleets)
  * @param restoreSpread       sigma of the log-normal spread of restore times around the median
  *                            (the fake's {@code creatingSpread}); 0 for every restore the same
- * @param threadsPerReplica   each replica's request threads kept alive (more are made on demand)
+ * @param threadsPerReplica   each replica's request threads: how many requests it serves at once
+ *                            (Spring Boot's Tomcat serves 200 by default)
  * @param maxVirtualTime      when the harness gives up on operations that have not ended
  * @param latency             whether the fake draws RDS-like latencies per call (for the poll
  *                            latency figure; nothing sleeps)
@@ -127,15 +128,15 @@ public record FleetConfig(
    * Cloud Foundry's platform (60 s, a Retry-After honoured up to 24 h), RDS's account (12 a
    * second, burst 300), the README's fleet budget (8 a second for all replicas together, bursts of
    * 20 each), starts at half the brokers' rate, restores of 10 minutes per 2,000 operations (at
-   * least 10) spread with sigma 0.25, 128 threads a replica, given up after 48 h, RDS-like
-   * latencies.
+   * least 10) spread with sigma 0.25, 200 request threads a replica (Tomcat's default), given up
+   * after 48 h, RDS-like latencies.
    */
   public static FleetConfig defaults(int operations) {
     double brokers = 8;
     long stretch = Math.max(1, Math.round((double) operations / OPERATIONS_PER_REFERENCE_RESTORE));
     return new FleetConfig(operations, 1, true, Duration.ofSeconds(1), Duration.ofMillis(20), 1,
         Duration.ofSeconds(60), Duration.ofHours(24), 12, 300, brokers, 20, brokers / 2,
-        REFERENCE_RESTORE.multipliedBy(stretch), 0.25, 128, Duration.ofHours(48), true);
+        REFERENCE_RESTORE.multipliedBy(stretch), 0.25, 200, Duration.ofHours(48), true);
   }
 
   /** The harness's tick: the window while coalescing, {@link #OFF_TICK} without. */

@@ -94,7 +94,7 @@ public final class FleetHarness {
         "  --restore D               median restore (creating) time (default 10min per 2,000 operations)",
         "  --restore-spread SIGMA    log-normal spread of restore times (default 0.25)",
         "  --platform-max D          longest Retry-After the platform honours (default 24h)",
-        "  --threads T               request threads kept per replica (more on demand; default 128)",
+        "  --threads T               requests a replica serves at once (default 200, Tomcat's default)",
         "  --max-time D              give up on operations not ended by then, virtual (default 48h)",
         "  --no-latency              no simulated RDS latencies",
         "  --no-warm-up              no 1,000-operation run (not reported) before the first",

@@ -28,8 +28,9 @@ import software.amazon.awssdk.awscore.exception.AwsServiceException;
  *
  * <p>The clock stands still during a tick. Every restore request and poll due within a tick (due
  * after the previous tick's instant, at or before this one's) runs at the tick's instant,
- * concurrently on the request threads of the replica the load balancer picked; the clock moves on
- * only once all of them have answered. With coalescing on, the tick is the coalescing window in
+ * concurrently on the request threads of the replica the load balancer picked (as many at once as
+ * it has threads, in the order they came due); the clock moves on only once all of them have
+ * answered. With coalescing on, the tick is the coalescing window in
  * virtual time: polls due within one window arrive together, and the engine's real-time window
  * (a few milliseconds) is only how long a batch's first poll waits for the rest of its tick to join.
  * With coalescing off the tick is one second, the harness's resolution. Empty stretches are
@@ -170,7 +171,7 @@ final class FleetRun {
       while (!startsDue.isEmpty() && startsDue.peek().dueMs <= at) {
         FleetOperation op = startsDue.poll();
         BrokerReplica r = pick();
-        barrier.submit(r.threads, guarded(() -> {
+        barrier.submit(r.threads, r.permits, guarded(() -> {
           start(op, r, tickAt);
           startsDone.add(op);
         }));
@@ -178,7 +179,7 @@ final class FleetRun {
       while (!pollsDue.isEmpty() && pollsDue.peek().dueMs <= at) {
         FleetOperation op = pollsDue.poll();
         BrokerReplica r = pick();
-        barrier.submit(r.threads, guarded(() -> {
+        barrier.submit(r.threads, r.permits, guarded(() -> {
           poll(op, r, tickAt);
           pollsDone.add(op);
         }));

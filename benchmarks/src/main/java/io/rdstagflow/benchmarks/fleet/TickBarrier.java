@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.PriorityQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
+import java.util.concurrent.Semaphore;
 import java.util.function.LongSupplier;
 
 /**
@@ -17,11 +18,18 @@ import java.util.function.LongSupplier;
  * Here a task that calls {@link #sleeper()}'s {@code sleep} stops counting as active, so the tick
  * can end; the clock moves on; the tick at or after its wake-up time wakes it, and it counts as
  * active again until it finishes or sleeps once more. A pause therefore lasts at least one tick.
- * Thread-safe.
+ *
+ * <p>A replica serves at most as many requests at once as it has request threads: a task holds one
+ * of its replica's permits while it runs (taken in the order the tasks were submitted, so a tick's
+ * polls are served in the order they came due), and gives it up while it sleeps, so that paused
+ * polls never hold up the tick's others. Thread-safe.
  */
 final class TickBarrier {
 
   private record Sleeping(long wakeAtMs, long order, CountDownLatch latch) {}
+
+  /** The permit the task running on this thread holds, if any. */
+  private static final ThreadLocal<Semaphore> PERMIT = new ThreadLocal<>();
 
   private final Object lock = new Object();
   private final LongSupplier nowMs;
@@ -36,14 +44,24 @@ final class TickBarrier {
     this.nowMs = nowMs;
   }
 
-  /** Runs {@code task} on {@code executor}, counted as active until it finishes. */
-  void submit(Executor executor, Runnable task) {
+  /**
+   * Runs {@code task} on {@code executor} once it has one of {@code permits} (a fair semaphore),
+   * counted as active until it finishes.
+   */
+  void submit(Executor executor, Semaphore permits, Runnable task) {
     synchronized (lock) {
       active++;
     }
     executor.execute(() -> {
       try {
-        task.run();
+        permits.acquireUninterruptibly();
+        PERMIT.set(permits);
+        try {
+          task.run();
+        } finally {
+          PERMIT.remove();
+          permits.release();
+        }
       } finally {
         synchronized (lock) {
           active--;
@@ -66,7 +84,17 @@ final class TickBarrier {
       active--;
       lock.notifyAll();
     }
-    latch.await(); // the waker counted this task as active again
+    Semaphore permit = PERMIT.get();
+    if (permit != null) {
+      permit.release();
+    }
+    try {
+      latch.await(); // the waker counted this task as active again
+    } finally {
+      if (permit != null) {
+        permit.acquireUninterruptibly();
+      }
+    }
   }
 
   /** Wakes every task whose wake-up time is at or before {@code atMs}. */

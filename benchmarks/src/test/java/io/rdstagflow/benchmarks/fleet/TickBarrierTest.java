@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
@@ -16,6 +17,7 @@ class TickBarrierTest {
   private final AtomicLong now = new AtomicLong();
   private final TickBarrier barrier = new TickBarrier(now::get);
   private final ExecutorService threads = Executors.newCachedThreadPool();
+  private final Semaphore permits = new Semaphore(1, true);
 
   @AfterEach
   void stop() {
@@ -25,7 +27,7 @@ class TickBarrierTest {
   @Test
   void aPausedTaskLetsTheTickEndAndIsWokenWhenTheClockReachesItsTime() throws Exception {
     AtomicBoolean finished = new AtomicBoolean();
-    barrier.submit(threads, () -> {
+    barrier.submit(threads, permits, () -> {
       try {
         barrier.sleeper().sleep(Duration.ofMillis(200));
       } catch (InterruptedException e) {
@@ -36,6 +38,7 @@ class TickBarrierTest {
 
     barrier.awaitQuiet(); // returns although the task has not finished: it sleeps
     assertThat(finished).isFalse();
+    assertThat(permits.availablePermits()).as("a sleeping task gives its permit up").isEqualTo(1);
     assertThat(barrier.nextWakeUp()).isEqualTo(200);
 
     now.set(100);
@@ -49,5 +52,6 @@ class TickBarrierTest {
     assertThat(finished).isTrue();
     assertThat(barrier.nextWakeUp()).isEqualTo(Long.MAX_VALUE);
     assertThat(barrier.pauses()).isEqualTo(1);
+    assertThat(permits.availablePermits()).isEqualTo(1);
   }
 }
