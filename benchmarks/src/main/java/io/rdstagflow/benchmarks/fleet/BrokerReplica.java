@@ -72,8 +72,8 @@ final class BrokerReplica implements AutoCloseable {
     // themselves on demand, because a poll pausing between write retries keeps its thread (not its
     // permit) into later ticks.
     this.permits = new Semaphore(config.threadsPerReplica(), true);
-    this.threads = new ThreadPoolExecutor(config.threadsPerReplica(), Integer.MAX_VALUE, 60, TimeUnit.SECONDS,
-        new SynchronousQueue<>(), factory);
+    this.threads = new ThreadPoolExecutor(Math.min(config.threadsPerReplica(), 200), Integer.MAX_VALUE, 60,
+        TimeUnit.SECONDS, new SynchronousQueue<>(), factory);
   }
 
   TagStateMachine engine() {
