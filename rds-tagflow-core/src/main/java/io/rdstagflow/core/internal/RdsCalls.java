@@ -84,16 +84,6 @@ final class RdsCalls {
     return c;
   }
 
-  /** The budget's wait, if {@code e} says the budget had no token; otherwise {@code null}. */
-  static Duration budgetWait(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      if (t instanceof ApiBudgetExhaustedException b) {
-        return b.retryAfter();
-      }
-    }
-    return null;
-  }
-
   private List<RdsInstance> describeBatch(Set<String> ids) {
     admit();
     return call("DescribeDBInstances", () -> gateway.describeAll(ids));
