@@ -22,7 +22,7 @@ import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
  * }</pre>
  *
  * <p>The engine's own calls are not charged twice (the engine charged them); a step's calls inside
- * a poll go first; any other call takes a token or fails before it is sent with an
+ * a poll spend what the poll paid ahead for its work, then go first; any other call takes a token or fails before it is sent with an
  * {@link io.rdstagflow.core.ApiBudgetExhaustedException} (the SDK may wrap it; the gateway's
  * classification finds it and calls it transient). A throttling answer lowers the budget's rate.
  *

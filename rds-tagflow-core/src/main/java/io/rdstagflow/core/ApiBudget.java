@@ -16,9 +16,20 @@ import org.slf4j.LoggerFactory;
  *
  * <p>RDS allows about 12 requests per second per account and region, shared by every broker
  * replica, console and script. A poll that cannot get a token answers in progress with a
- * {@code Retry-After} of the wait, and makes no call. Calls that record or finish work already
- * begun (the tag write after an accepted action, a step's own calls once its poll has described)
- * go first: they may draw the bucket below zero, so waiting polls never starve them.
+ * {@code Retry-After} of the wait, and makes no call. Three kinds of call, in this order:
+ *
+ * <ol>
+ *   <li><b>Calls that record or finish work already begun</b> (the tag write after an accepted
+ *       action, a claim's read-back, a start's calls) go first: they never wait, and may draw the
+ *       bucket below zero, so waiting polls never starve them ({@link #acquireFirst}).
+ *   <li><b>New work on an instance a poll has just described</b> (a step's calls and the write that
+ *       records them) is paid for ahead, before the step runs ({@link #tryAcquireForWork}): it may
+ *       draw the bucket down to one burst below zero, so it comes before waiting polls' describes,
+ *       but no further. A coalesced describe admits up to 100 polls with one token; this is what
+ *       keeps those that act from bursting past the account's rate all at once.
+ *   <li><b>A poll's describe</b> takes a token that is there ({@link #tryAcquire()}), after any
+ *       debt has been paid back.
+ * </ol>
  *
  * <p>The rate adapts: a throttling answer from RDS halves it (at most once a second, so one burst
  * of throttled answers counts once), and every successful call adds back a little, up to the
@@ -46,6 +57,8 @@ public final class ApiBudget {
   private final Clock clock;
   private final boolean unlimited;
   private final List<RateListener> listeners = new CopyOnWriteArrayList<>();
+  /** Tokens this thread's poll took ahead for its work and has not spent yet. */
+  private final ThreadLocal<int[]> paidAhead = new ThreadLocal<>();
 
   private double rate;
   private double tokens;
@@ -117,24 +130,76 @@ public final class ApiBudget {
    *     token is taken), at least one millisecond
    */
   public synchronized Duration tryAcquire() {
-    if (unlimited) {
-      return Duration.ZERO;
+    return take(1, 0);
+  }
+
+  /**
+   * Takes {@code calls} tokens if all of them are there now.
+   *
+   * @return {@link Duration#ZERO} if they were taken; otherwise how long until they will be (none
+   *     is taken), at least one millisecond
+   * @throws IllegalArgumentException if {@code calls} is below 1
+   */
+  public synchronized Duration tryAcquire(int calls) {
+    return take(calls, 0);
+  }
+
+  /**
+   * Pays ahead for {@code calls} calls of new work that this thread's poll is about to make on an
+   * instance it has just described (a step's calls and the write that records them). Work comes
+   * before waiting polls' describes: it may draw the bucket down to one burst below zero (at most
+   * 30 s of the rate, at least its own calls), and waits beyond that. The tokens are this thread's:
+   * its calls that go first ({@link #acquireFirst}, {@link #chargeClientCall} inside a poll) spend them before drawing on
+   * the bucket, and {@link #releaseUnspent} gives back what the poll did not spend.
+   *
+   * @return {@link Duration#ZERO} if they were taken; otherwise how long until they could be (none
+   *     is taken), at least one millisecond
+   * @throws IllegalArgumentException if {@code calls} is below 1
+   */
+  public synchronized Duration tryAcquireForWork(int calls) {
+    // At least the work's own calls, so a poll whose describe got a token can always act.
+    Duration wait = take(calls, Math.max(calls, Math.min(burst, MAX_DEBT_SECONDS * maxRate)));
+    if (wait.isZero() && !unlimited) {
+      int[] held = paidAhead.get();
+      if (held == null) {
+        paidAhead.set(new int[] {calls});
+      } else {
+        held[0] += calls;
+      }
     }
-    refill();
-    if (tokens >= 1) {
-      tokens -= 1;
-      return Duration.ZERO;
+    return wait;
+  }
+
+  /** How many tokens this thread's poll has paid ahead and not spent yet. */
+  public int paidAhead() {
+    int[] held = paidAhead.get();
+    return held == null ? 0 : held[0];
+  }
+
+  /** Gives back the tokens this thread's poll paid ahead and did not spend; call it when the poll ends. */
+  public void releaseUnspent() {
+    int[] held = paidAhead.get();
+    paidAhead.remove();
+    if (held != null && held[0] > 0) {
+      synchronized (this) {
+        refill();
+        tokens = Math.min(burst, tokens + held[0]);
+      }
     }
-    double seconds = (1 - tokens) / rate;
-    return Duration.ofMillis(Math.max(1, (long) Math.ceil(seconds * 1000)));
   }
 
   /**
    * Takes a token for a call that goes first (it records or finishes work already begun): it never
-   * waits, and may draw the bucket below zero, which waiting polls then pay back.
+   * waits. It spends a token this thread's poll paid ahead if there is one; otherwise it may draw
+   * the bucket below zero (at most 30 s of the rate), which waiting polls then pay back.
    */
   public synchronized void acquireFirst() {
     if (unlimited) {
+      return;
+    }
+    int[] held = paidAhead.get();
+    if (held != null && held[0] > 0) {
+      held[0]--;
       return;
     }
     refill();
@@ -219,6 +284,23 @@ public final class ApiBudget {
   public interface RateListener {
     /** The allowed rate went from {@code before} to {@code after} calls a second. */
     void rateChanged(double before, double after);
+  }
+
+  /** Takes {@code calls} tokens if that leaves at least {@code -debt}; else the wait until it would. */
+  private Duration take(int calls, double debt) {
+    if (calls < 1) {
+      throw new IllegalArgumentException("calls must be at least 1, was " + calls);
+    }
+    if (unlimited) {
+      return Duration.ZERO;
+    }
+    refill();
+    if (tokens - calls >= -debt) {
+      tokens -= calls;
+      return Duration.ZERO;
+    }
+    double seconds = (calls - debt - tokens) / rate;
+    return Duration.ofMillis(Math.max(1, (long) Math.ceil(seconds * 1000)));
   }
 
   private void refill() {

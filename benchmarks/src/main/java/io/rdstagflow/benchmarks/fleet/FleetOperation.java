@@ -29,6 +29,7 @@ final class FleetOperation {
   long dueMs;
   int polls;
   int budgetWaits;
+  int workWaits;
   int transientAnswers;
   int pollErrors;
   int startRefusals;

@@ -22,6 +22,8 @@ import java.util.Map;
  * @param polls                    every poll the platform made
  * @param maxPollsPerOperation     the most polls one operation took
  * @param budgetWaits              polls answered "waiting for the engine's RDS API budget" (no call)
+ * @param workWaits                polls whose instance was described but whose work (a step, a record)
+ *                                 waited for the budget: "waiting for the engine's RDS API budget to ..."
  * @param pollErrors               polls that threw (a permanent RDS error)
  * @param describes                DescribeDBInstances calls that reached RDS
  * @param describedIds             instance identifiers those calls named, together
@@ -71,6 +73,7 @@ public record FleetReport(
     long polls,
     int maxPollsPerOperation,
     long budgetWaits,
+    long workWaits,
     long pollErrors,
     long describes,
     long describedIds,
@@ -143,9 +146,9 @@ public record FleetReport(
         maxCallsPerMinute, maxCallsInASecond);
     line(b, "throttled", "%d calls (the account counted %s; the budgets were told of %d, lowest rate %.2f/s)",
         throttled, accountThrottles < 0 ? "n/a" : Long.toString(accountThrottles), budgetThrottles, minBudgetRate);
-    line(b, "polls", "%d, %.1f per operation (most %d); %d waited for the budget, %d threw; %d restore requests"
-        + " refused by a budget", polls, pollsPerOperation(), maxPollsPerOperation, budgetWaits, pollErrors,
-        startRefusals);
+    line(b, "polls", "%d, %.1f per operation (most %d); %d waited for the budget to describe, %d described and"
+        + " waited for it to act; %d threw; %d restore requests refused by a budget", polls, pollsPerOperation(),
+        maxPollsPerOperation, budgetWaits, workWaits, pollErrors, startRefusals);
     line(b, "available->succeeded", "p50 %.0f s, p99 %.0f s", availableToSucceededP50, availableToSucceededP99);
     line(b, "poll latency", "p50 %d ms, p99 %d ms (virtual); p99 of polls that were described %d ms; %d write"
         + " retries paused", pollLatencyP50Millis, pollLatencyP99Millis, describedPollLatencyP99Millis, writePauses);

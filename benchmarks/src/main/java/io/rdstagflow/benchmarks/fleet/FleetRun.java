@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.PriorityQueue;
@@ -210,6 +211,11 @@ final class FleetRun {
         }
       }
       peak = Math.max(peak, inFlight);
+      if (at / 3_600_000 != (at - tick) / 3_600_000) {
+        // Big runs take an hour of real time: say where they are, every virtual hour.
+        System.err.printf(Locale.ROOT, "  %s virtual: %d ended, %d in flight, %d polls, %.0f s real%n",
+            FleetReport.hms(at / 1000.0), ended, inFlight, polls.sum(), (System.nanoTime() - wall0) / 1e9);
+      }
       if ((at / 1000) < inFlightPerSecond.length) {
         inFlightPerSecond[(int) (at / 1000)] = Math.max(inFlightPerSecond[(int) (at / 1000)], inFlight);
       }
@@ -295,9 +301,13 @@ final class FleetRun {
     boolean budgetWait = status.state() == OperationStatus.State.IN_PROGRESS
         && BUDGET_WAIT.equals(status.description());
     if (budgetWait) {
-      op.budgetWaits++;
+      op.budgetWaits++; // no call: nothing to check
     } else if (op.describesInPoll.get() == 0) {
       decisionsWithoutFreshDescribe.increment();
+    }
+    if (status.state() == OperationStatus.State.IN_PROGRESS && !budgetWait
+        && status.description().startsWith(BUDGET_WAIT)) {
+      op.workWaits++; // described, then waited for the budget to act
     }
     switch (status.state()) {
       case SUCCEEDED -> op.succeededAtMs = answeredAt;
@@ -329,6 +339,7 @@ final class FleetRun {
     int unfinished = 0;
     int maxPolls = 0;
     long budgetWaits = 0;
+    long workWaits = 0;
     long pollErrors = 0;
     long lastEnd = 0;
     long lastStart = 0;
@@ -341,6 +352,7 @@ final class FleetRun {
       maxPolls = Math.max(maxPolls, op.polls);
       lastStart = Math.max(lastStart, op.startedAtMs);
       budgetWaits += op.budgetWaits;
+      workWaits += op.workWaits;
       pollErrors += op.pollErrors;
       if (op.succeededAtMs >= 0) {
         succeeded++;
@@ -395,7 +407,7 @@ final class FleetRun {
     double minRate = minBudgetRate[0] == Double.MAX_VALUE ? config.replicaRate() : minBudgetRate[0];
     long p = polls.sum();
     return new FleetReport(config, succeeded, failed, unfinished, failures, traces, seconds, wallMillis, peak, p, maxPolls,
-        budgetWaits, pollErrors, recorder.describes(), recorder.describedIds(),
+        budgetWaits, workWaits, pollErrors, recorder.describes(), recorder.describedIds(),
         peakSeconds == 0 ? 0 : (double) peakDescribes / peakSeconds, recorder.calls(), maxWindow / 60.0, maxSecond,
         recorder.throttled(), FleetFake.accountThrottles(fake), budgetThrottles, minRate, startRefusals,
         percentile(sample, 0.50) / 1000.0, percentile(sample, 0.99) / 1000.0,

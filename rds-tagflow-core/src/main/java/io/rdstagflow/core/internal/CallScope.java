@@ -10,7 +10,10 @@ import java.util.function.Supplier;
 public enum CallScope {
   /** Not inside the engine: the call waits its turn like any other. */
   OUTSIDE,
-  /** Inside a poll that has described its instance: the call finishes work begun, it goes first. */
+  /**
+   * Inside a poll that has described its instance and paid ahead for its work: the call spends
+   * that, then goes first.
+   */
   POLL,
   /** The engine's own call, already charged by the engine. */
   ENGINE;

@@ -50,6 +50,12 @@ final class Poll {
   private static final Duration FIRST_WRITE_BACKOFF = Duration.ofMillis(200);
   /** How often such a write is tried in one poll at most. */
   private static final int WRITE_ATTEMPTS = 5;
+  /** What a poll pays ahead before it runs a step: the step's call and the write that records it. */
+  private static final int STEP_CALLS = 2;
+  /** What a poll pays ahead before it claims a step: the lease's write and read-back, the step and its record. */
+  private static final int CLAIM_CALLS = 4;
+  /** How an answer that waits for the budget begins (the harness and the operators' logs look for it). */
+  static final String BUDGET_WAIT = "waiting for the engine's RDS API budget";
 
   private final EngineSettings s;
   private final RdsCalls rds;
@@ -70,6 +76,11 @@ final class Poll {
   private boolean claimed;
   /** Why the answer is {@code failed}, when a failure site knows; otherwise {@link FailureKind#OPERATION}. */
   private FailureKind failure;
+  /**
+   * Whether this poll has acted (run a step, written a lease): from then on its writes record work
+   * begun and go first; before, a write is new work and is paid for ahead.
+   */
+  private boolean acted;
 
   Poll(EngineSettings settings, RdsCalls rds, String instanceId, OperationToken token) {
     this.s = settings;
@@ -93,13 +104,12 @@ final class Poll {
       described = rds.describe(instanceId);
     } catch (ApiBudgetExhaustedException e) {
       log.debug("instance {}: the RDS API budget has no token; answering in progress", instanceId);
-      return RetryAfters.withEstimate(OperationStatus.inProgress("waiting for the engine's RDS API budget",
-          e.retryAfter()), null);
+      return RetryAfters.withEstimate(OperationStatus.inProgress(BUDGET_WAIT, e.retryAfter()), null);
     } catch (RdsCallException e) {
       return RetryAfters.withEstimate(callFailed(e), null);
     }
-    // Admitted: the rest of this poll's calls finish work begun, so they go first.
-    OperationStatus answer = CallScope.POLL.run(() -> decide(described));
+    // Admitted: new work is paid for ahead, then its calls go first.
+    OperationStatus answer = rds.inPoll(() -> decide(described));
     return RetryAfters.withEstimate(answer, instance);
   }
 
@@ -229,7 +239,7 @@ final class Poll {
   private OperationStatus terminal(TagCodec.Decoded.Found found) {
     Operation op = found.operation();
     TagDiff diff = TagDiff.between(ownTags(), s.codec().encode(op), op.id());
-    if (!diff.isEmpty()) {
+    if (!diff.isEmpty() && rds.payForWork(1).isZero()) {
       try {
         write(diff, false);
         log.info("instance {}: tags a late write left after operation {} ended were cleaned up", instanceId, op.id());
@@ -309,6 +319,10 @@ final class Poll {
             + st.reason().map(r -> " after: " + r).orElse(""), Duration.between(now, st.dueAt().get())));
       }
       if (!claimed && s.claimPolicy().leaseTime().isPresent()) {
+        OperationStatus unpaid = payFor(CLAIM_CALLS, "claim step " + st.name());
+        if (unpaid != null) {
+          return unpaid;
+        }
         OperationStatus refused = claim(st);
         if (refused != null) {
           return refused;
@@ -320,6 +334,11 @@ final class Poll {
           return advance(new TagCodec.Decoded.Found(fresh, flow, false, false));
         }
       }
+      OperationStatus unpaid = payFor(STEP_CALLS, "run step " + st.name());
+      if (unpaid != null) {
+        return unpaid;
+      }
+      acted = true;
       StepResult result;
       try {
         result = step.run(context(i, st, now));
@@ -467,6 +486,7 @@ final class Poll {
     }
     Lease mine = new Lease(s.ownerId(), now.plus(s.claimPolicy().leaseTime().orElseThrow()).truncatedTo(ChronoUnit.SECONDS));
     lease = mine;
+    acted = true;
     OperationStatus unwritten = record(null, false);
     if (unwritten != null) {
       return unwritten;
@@ -597,6 +617,14 @@ final class Poll {
     Operation now = current();
     TagDiff diff = TagDiff.between(ownTags(), s.codec().encode(now), now.id());
     if (!diff.isEmpty()) {
+      if (!acted) {
+        // Progress learned without acting (a step seen complete, a deadline passed): recording it is
+        // new work, paid for ahead; a later poll learns it again.
+        OperationStatus unpaid = payFor(1, ended != null ? "record the operation's end" : "record its progress");
+        if (unpaid != null) {
+          return unpaid;
+        }
+      }
       try {
         write(diff, important);
       } catch (RdsCallException e) {
@@ -638,6 +666,25 @@ final class Poll {
         log.info("instance {}: could not remove {}: {}", instanceId, diff.remove(), e.classification().code());
       }
     }
+  }
+
+  /**
+   * Pays ahead for {@code calls} calls of new work; {@code null} when paid, else the answer to give
+   * instead: in progress until the budget has them. What this poll already did and must record (a
+   * step it ran) is recorded first: that write goes first.
+   */
+  private OperationStatus payFor(int calls, String work) {
+    Duration wait = rds.payForWork(calls);
+    if (wait.isZero()) {
+      return null;
+    }
+    log.debug("instance {}: the RDS API budget has no tokens to {}; answering in progress", instanceId, work);
+    OperationStatus waiting = OperationStatus.inProgress(BUDGET_WAIT + " to " + work, wait);
+    if (acted) {
+      return record(waiting, true);
+    }
+    events.clear();
+    return waiting;
   }
 
   private boolean pause(Duration d) {

@@ -18,8 +18,8 @@ import java.util.function.Supplier;
  * Every RDS call the engine makes, charged to the engine's {@link ApiBudget} and classified once: a
  * failure becomes an {@link RdsCallException} naming the call and carrying the gateway's
  * classification (never the underlying message). A poll's describe waits its turn (or, with a
- * coalescing window, joins the batch of polls that arrive together); tag writes go first. One per
- * engine; thread-safe.
+ * coalescing window, joins the batch of polls that arrive together); a poll pays ahead for new
+ * work it is about to do; tag writes go first. One per engine; thread-safe.
  */
 final class RdsCalls {
 
@@ -44,6 +44,29 @@ final class RdsCalls {
     }
     admit();
     return call("DescribeDBInstances", () -> gateway.describe(instanceId));
+  }
+
+  /**
+   * Runs a described poll's decision: the calls inside it (the engine's and, through the SDK
+   * interceptor, its steps') go first, spending what the poll paid ahead; what it did not spend
+   * goes back to the budget when it ends.
+   */
+  <T> T inPoll(Supplier<T> decision) {
+    try {
+      return CallScope.POLL.run(decision);
+    } finally {
+      budget.releaseUnspent();
+    }
+  }
+
+  /**
+   * Makes sure this poll has paid ahead for its next {@code calls} calls of new work.
+   *
+   * @return {@link Duration#ZERO} if it has; otherwise the budget's wait (nothing was taken)
+   */
+  Duration payForWork(int calls) {
+    int more = calls - budget.paidAhead();
+    return more <= 0 ? Duration.ZERO : budget.tryAcquireForWork(more);
   }
 
   /** A describe that goes first: begin, an operator's action, a claim's read-back. */
