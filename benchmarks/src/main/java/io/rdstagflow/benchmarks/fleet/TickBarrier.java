@@ -46,15 +46,17 @@ final class TickBarrier {
 
   /**
    * Runs {@code task} on {@code executor} once it has one of {@code permits} (a fair semaphore),
-   * counted as active until it finishes.
+   * counted as active until it finishes. The caller waits for the permit, so a tick's requests
+   * start in the order they were submitted and a replica never has more threads than permits plus
+   * sleeping tasks (a thread per waiting request made a big tick spend its time switching threads).
    */
   void submit(Executor executor, Semaphore permits, Runnable task) {
     synchronized (lock) {
       active++;
     }
+    permits.acquireUninterruptibly();
     executor.execute(() -> {
       try {
-        permits.acquireUninterruptibly();
         PERMIT.set(permits);
         try {
           task.run();
