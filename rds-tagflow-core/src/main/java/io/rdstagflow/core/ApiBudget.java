@@ -134,23 +134,13 @@ public final class ApiBudget {
   }
 
   /**
-   * Takes {@code calls} tokens if all of them are there now.
-   *
-   * @return {@link Duration#ZERO} if they were taken; otherwise how long until they will be (none
-   *     is taken), at least one millisecond
-   * @throws IllegalArgumentException if {@code calls} is below 1
-   */
-  public synchronized Duration tryAcquire(int calls) {
-    return take(calls, 0);
-  }
-
-  /**
    * Pays ahead for {@code calls} calls of new work that this thread's poll is about to make on an
    * instance it has just described (a step's calls and the write that records them). Work comes
    * before waiting polls' describes: it may draw the bucket down to one burst below zero (at most
    * 30 s of the rate, at least its own calls), and waits beyond that. The tokens are this thread's:
-   * its calls that go first ({@link #acquireFirst}, {@link #chargeClientCall} inside a poll) spend them before drawing on
-   * the bucket, and {@link #releaseUnspent} gives back what the poll did not spend.
+   * its calls that go first ({@link #acquireFirst}, {@link #chargeClientCall} inside a poll) spend
+   * them before drawing on the bucket, and {@link #releaseUnspent} gives back what the poll did not
+   * spend.
    *
    * @return {@link Duration#ZERO} if they were taken; otherwise how long until they could be (none
    *     is taken), at least one millisecond

@@ -147,6 +147,7 @@ final class FleetRun {
     int peak = 0;
     long startRefusals = 0;
     long now = 0;
+    long reportedHour = 0;
     ConcurrentLinkedQueue<FleetOperation> startsDone = new ConcurrentLinkedQueue<>();
     ConcurrentLinkedQueue<FleetOperation> pollsDone = new ConcurrentLinkedQueue<>();
     while (ended < ops.length) {
@@ -211,7 +212,8 @@ final class FleetRun {
         }
       }
       peak = Math.max(peak, inFlight);
-      if (at / 3_600_000 != (at - tick) / 3_600_000) {
+      if (at / 3_600_000 > reportedHour) {
+        reportedHour = at / 3_600_000;
         // Big runs take an hour of real time: say where they are, every virtual hour.
         System.err.printf(Locale.ROOT, "  %s virtual: %d ended, %d in flight, %d polls, %.0f s real%n",
             FleetReport.hms(at / 1000.0), ended, inFlight, polls.sum(), (System.nanoTime() - wall0) / 1e9);

@@ -54,7 +54,7 @@ final class Poll {
   private static final int STEP_CALLS = 2;
   /** What a poll pays ahead before it claims a step: the lease's write and read-back, the step and its record. */
   private static final int CLAIM_CALLS = 4;
-  /** How an answer that waits for the budget begins (the harness and the operators' logs look for it). */
+  /** How every answer that waits for the budget begins. */
   static final String BUDGET_WAIT = "waiting for the engine's RDS API budget";
 
   private final EngineSettings s;
@@ -239,7 +239,7 @@ final class Poll {
   private OperationStatus terminal(TagCodec.Decoded.Found found) {
     Operation op = found.operation();
     TagDiff diff = TagDiff.between(ownTags(), s.codec().encode(op), op.id());
-    if (!diff.isEmpty() && rds.payForWork(1).isZero()) {
+    if (!diff.isEmpty() && rds.payForWork(1).isZero()) { // best effort: a later poll cleans up otherwise
       try {
         write(diff, false);
         log.info("instance {}: tags a late write left after operation {} ended were cleaned up", instanceId, op.id());
