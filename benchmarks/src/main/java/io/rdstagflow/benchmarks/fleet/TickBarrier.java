@@ -80,15 +80,17 @@ final class TickBarrier {
 
   private void sleep(Duration d) throws InterruptedException {
     CountDownLatch latch = new CountDownLatch(1);
+    // The permit goes back before the task stops counting as active, so a tick that ends because
+    // this task sleeps finds its permit free.
+    Semaphore permit = PERMIT.get();
+    if (permit != null) {
+      permit.release();
+    }
     synchronized (lock) {
       sleeping.add(new Sleeping(nowMs.getAsLong() + Math.max(1, d.toMillis()), order++, latch));
       pauses++;
       active--;
       lock.notifyAll();
-    }
-    Semaphore permit = PERMIT.get();
-    if (permit != null) {
-      permit.release();
     }
     try {
       latch.await(); // the waker counted this task as active again
