@@ -21,6 +21,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -242,24 +243,10 @@ class FleetTest {
     assertThat(f.engine().runningOperation(ID)).isPresent();
   }
 
-  private List<OperationStatus> concurrently(int n, java.util.function.IntFunction<OperationStatus> poll)
-      throws Exception {
-    CountDownLatch go = new CountDownLatch(1);
-    List<Future<OperationStatus>> futures = new ArrayList<>();
-    for (int i = 0; i < n; i++) {
-      int k = i;
-      futures.add(pool.submit(() -> {
-        go.await();
-        return poll.apply(k);
-      }));
-    }
-    go.countDown();
-    List<OperationStatus> answers = new ArrayList<>();
-    for (Future<OperationStatus> fu : futures) {
-      answers.add(fu.get(30, TimeUnit.SECONDS));
-    }
-    return answers;
+  private List<OperationStatus> concurrently(int n, IntFunction<OperationStatus> poll) throws Exception {
+    return Concurrently.poll(pool, n, poll);
   }
+
 
   private static void await(CountDownLatch latch) {
     try {

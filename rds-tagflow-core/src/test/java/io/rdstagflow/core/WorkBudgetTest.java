@@ -7,15 +7,11 @@ import io.rdstagflow.core.testing.InMemoryRdsGateway;
 import io.rdstagflow.core.testing.InMemoryRdsGateway.Call;
 import io.rdstagflow.core.testing.MutableClock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
 import org.junit.jupiter.api.AfterEach;
@@ -245,20 +241,7 @@ class WorkBudgetTest {
   }
 
   private List<OperationStatus> concurrently(int n, IntFunction<OperationStatus> poll) throws Exception {
-    CountDownLatch go = new CountDownLatch(1);
-    List<Future<OperationStatus>> futures = new ArrayList<>();
-    for (int i = 0; i < n; i++) {
-      int k = i;
-      futures.add(pool.submit(() -> {
-        go.await();
-        return poll.apply(k);
-      }));
-    }
-    go.countDown();
-    List<OperationStatus> answers = new ArrayList<>();
-    for (Future<OperationStatus> f : futures) {
-      answers.add(f.get(30, TimeUnit.SECONDS));
-    }
-    return answers;
+    return Concurrently.poll(pool, n, poll);
   }
+
 }

@@ -55,7 +55,7 @@ final class Poll {
   /** What a poll pays ahead before it claims a step: the lease's write and read-back, the step and its record. */
   private static final int CLAIM_CALLS = 4;
   /** How every answer that waits for the budget begins. */
-  static final String BUDGET_WAIT = "waiting for the engine's RDS API budget";
+  private static final String BUDGET_WAIT = "waiting for the engine's RDS API budget";
 
   private final EngineSettings s;
   private final RdsCalls rds;
